@@ -1,0 +1,3 @@
+"""motcua: one-stop public service portal."""
+
+__version__ = "0.1.0"

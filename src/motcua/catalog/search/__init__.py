@@ -1,0 +1,114 @@
+"""Catalogue search: analyse the query, retrieve candidates from the database, rank in Python.
+
+See docs/search.md for the design and bench/search_quality.py for how it is measured.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Max
+
+from motcua.core.text import fold
+
+from .backends import Candidate, get_backend
+from .query import AnalysedQuery, Vocabulary, analyse
+from .ranking import Document, rank
+
+# Candidates whose score falls below this share of the best one are not results: they matched
+# only the least specific words of the query.
+RELATIVE_CUTOFF = 0.45
+VOCABULARY_TTL = 30.0
+
+
+@dataclass(slots=True)
+class SearchOutcome:
+    query: AnalysedQuery
+    procedure_ids: list[int] = field(default_factory=list)
+    scores: dict[int, float] = field(default_factory=dict)
+    code_matches: list[str] = field(default_factory=list)
+
+
+class _VocabularyCache:
+    def __init__(self) -> None:
+        self.vocabulary: Vocabulary | None = None
+        self.stamp: object = None
+        self.checked = 0.0
+
+    def get(self) -> Vocabulary:
+        from motcua.catalog.models import ImportRun, SearchDocument
+
+        now = time.monotonic()
+        if self.vocabulary is not None and now - self.checked < VOCABULARY_TTL:
+            return self.vocabulary
+        stamp = (ImportRun.objects.aggregate(m=Max("id"))["m"], SearchDocument.objects.count())
+        if self.vocabulary is None or stamp != self.stamp:
+            texts = SearchDocument.objects.values_list("names_folded", "keywords_folded")
+            self.vocabulary = Vocabulary([f"{names} {keywords}" for names, keywords in texts])
+            self.stamp = stamp
+        self.checked = now
+        return self.vocabulary
+
+    def clear(self) -> None:
+        self.vocabulary = None
+
+
+vocabulary_cache = _VocabularyCache()
+
+
+def _documents(ids: list[int]) -> dict[int, Document]:
+    from motcua.catalog.models import SearchDocument
+
+    rows = SearchDocument.objects.filter(procedure_id__in=ids).values_list(
+        "procedure_id", "name", "name_folded", "names_folded", "keywords_folded", "popularity"
+    )
+    return {row[0]: Document(*row) for row in rows}
+
+
+def search_procedures(text: str) -> SearchOutcome:
+    """Procedures matching ``text``, best first (at most MOTCUA_SEARCH_CANDIDATES)."""
+    from motcua.catalog.models import Entry
+
+    vocabulary = vocabulary_cache.get()
+    query = analyse(text, vocabulary=vocabulary)
+    outcome = SearchOutcome(query=query)
+    limit = settings.MOTCUA_SEARCH_CANDIDATES
+
+    code_ids: list[int] = []
+    if query.codes:
+        matches = list(
+            Entry.objects.filter(code__in=query.codes).values_list("procedure_id", "code")
+        )
+        code_ids = list(dict.fromkeys(pid for pid, _ in matches))
+        outcome.code_matches = [code for _, code in matches]
+    if not query.groups:
+        outcome.procedure_ids = code_ids
+        outcome.scores = dict.fromkeys(code_ids, 100.0)
+        return outcome
+
+    backend = get_backend()
+    candidates: dict[int, Candidate] = {}
+    for candidate in backend.candidates(query, "all", limit):
+        candidates.setdefault(candidate.procedure_id, candidate)
+    if len(candidates) < 10:
+        for candidate in backend.candidates(query, "any", limit):
+            candidates.setdefault(candidate.procedure_id, candidate)
+    if len(candidates) < 10 or any(g.corrected for g in query.groups):
+        folded = " ".join(fold(w) for g in query.groups for w in (g.typed.split()))
+        for candidate in backend.similar(folded, 30):
+            candidates.setdefault(candidate.procedure_id, candidate)
+
+    documents = _documents(list(candidates))
+    for pid, document in documents.items():
+        document.db_score = candidates[pid].db_score
+    ranked = rank(list(documents.values()), query, vocabulary)
+    if ranked:
+        best = ranked[0][0]
+        ranked = [(s, d) for s, d in ranked if s >= best * RELATIVE_CUTOFF]
+    ordered = code_ids + [d.procedure_id for _, d in ranked if d.procedure_id not in code_ids]
+    outcome.procedure_ids = ordered[:limit]
+    outcome.scores = {d.procedure_id: s for s, d in ranked}
+    outcome.scores.update(dict.fromkeys(code_ids, 100.0))
+    return outcome

@@ -1,0 +1,36 @@
+"""``motcua bootstrap``: make an installation ready; safe to run at every start.
+
+Migrates, collects static files, imports administrative units, agencies and the catalogue
+(each skipped when its data has not changed) and, with ``--demo``, creates demo staff.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from motcua.core.demo import create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Chuẩn bị hệ thống: cơ sở dữ liệu, dữ liệu danh mục, tài khoản mẫu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--demo", action="store_true", help="Tạo tài khoản cán bộ mẫu.")
+
+    def handle(self, *args, demo=False, **options):
+        started = time.monotonic()
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("import_units")
+        call_command("catalog", "import")
+        if demo:
+            if getattr(settings, "MOTCUA_ENV", "embedded") == "production":
+                raise CommandError("Không tạo tài khoản mẫu trên môi trường production.")
+            for line in create_demo_accounts():
+                self.stdout.write(line)
+        self.stdout.write(f"Sẵn sàng sau {time.monotonic() - started:.1f} giây.")

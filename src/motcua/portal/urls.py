@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tim-kiem/", views.search, name="search"),
+    path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
+]
