@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -510,7 +511,7 @@ def rebuild_search_index() -> int:
                 names=names_text,
                 keywords=keywords_text,
                 codes=" ".join([procedure.code, *codes.get(procedure.id, [])]),
-                name_folded=_words(procedure.name),
+                name_folded=_words(_PROCEDURE_PREFIX.sub("", procedure.name)),
                 names_folded=_words(names_text),
                 keywords_folded=_words(keywords_text),
                 popularity=procedure.popularity,
@@ -526,8 +527,10 @@ def rebuild_search_index() -> int:
     return len(documents)
 
 
+# Many national names start with "Thủ tục ..."; the words carry no meaning for ranking.
+_PROCEDURE_PREFIX = re.compile(r"^\s*thủ tục\s+", re.IGNORECASE)
+
+
 def _words(value: str) -> str:
     """Folded words separated by single spaces: what the index and the ranking compare."""
-    import re
-
     return " ".join(re.findall(r"[a-z0-9]+", fold(value)))

@@ -50,6 +50,7 @@ class ParseResult(Generic[RowT]):
     had_text: bool  # the source was not empty / a placeholder
     ok: bool  # had text and every row was recovered without a problem
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # text outside the rows, e.g. a closing remark
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,9 @@ class FieldStatus:
 
     had_text: bool
     ok: bool
+    # Every cell was read but some say less than a full value, e.g. a processing time
+    # given as a bare number without its unit ("Trực tuyến1Miễn phí").
+    partial: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,8 +238,12 @@ _FEE_HEAD_PATTERN = (
 )
 _FEE_HEAD_RE = re.compile(_FEE_HEAD_PATTERN)
 # A labelled item of the defence data: "Phí : 2.000.000 Đồng (…)", "Lệ phí : 1.5 USD".
+# An amount is followed by its currency, a note or the next item; "Phí : 1. Mức thu…" is an
+# enumerated free text, not an amount of 1.
 _FEE_ITEM_RE = re.compile(
-    rf"(?P<label>Lệ phí|Phí)\s*:\s*(?P<amount>{_AMOUNT_PATTERN}|(?i:không)(?=\s))?\s*"
+    rf"(?P<label>Lệ phí|Phí)\s*:\s*"
+    rf"(?:(?P<amount>{_AMOUNT_PATTERN}|(?i:không))"
+    rf"(?=\s*(?:(?i:{_CURRENCY_PATTERN})|\(|$|(?:Lệ phí|Phí)\s*:)))?\s*"
     rf"(?P<currency>(?i:{_CURRENCY_PATTERN}))?"
 )
 # Free text that states the service is free of charge.
@@ -305,15 +313,7 @@ def parse_fee(text: str | None) -> FeeParse:
         currency = _CURRENCIES[head["currency"].lower()]
         item = FeeItem("", _parse_amount(head["amount"]), currency, head.group(0))
         return _fee_from_items([item])
-    items = [
-        FeeItem(
-            match["label"],
-            _parse_amount(match["amount"]) if match["amount"] else None,
-            _CURRENCIES[match["currency"].lower()] if match["currency"] else "",
-            _fee_item_text(cleaned, match),
-        )
-        for match in _FEE_ITEM_RE.finditer(cleaned)
-    ]
+    items = _fee_items(cleaned)
     if items:
         return _fee_from_items(items)
     if _FREE_TEXT_RE.match(cleaned):
@@ -321,13 +321,29 @@ def parse_fee(text: str | None) -> FeeParse:
     return FeeParse("unknown", None)
 
 
-def _fee_item_text(text: str, match: re.Match[str]) -> str:
-    """The item with its bracketed note, if one follows."""
-    end = match.end()
-    rest = text[end:]
-    if rest.lstrip().startswith("("):
-        end = _bracket_end(text, end + len(rest) - len(rest.lstrip()))
-    return text[match.start() : end].strip()
+def _fee_items(text: str) -> list[FeeItem]:
+    """Labelled items; an item's text runs to the next item, skipping items quoted in notes."""
+    matches: list[re.Match[str]] = []
+    position = 0
+    while match := _FEE_ITEM_RE.search(text, position):
+        matches.append(match)
+        end = match.end()
+        rest = text[end:]
+        if rest.lstrip().startswith("("):
+            end = _bracket_end(text, end + len(rest) - len(rest.lstrip()))
+        position = max(end, match.end() + 1)
+    if not matches:
+        return []
+    bounds = [match.start() for match in matches[1:]] + [len(text)]
+    return [
+        FeeItem(
+            match["label"],
+            _parse_amount(match["amount"]) if match["amount"] else None,
+            _CURRENCIES[match["currency"].lower()] if match["currency"] else "",
+            text[match.start() : bound].strip(),
+        )
+        for match, bound in zip(matches, bounds, strict=True)
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -349,7 +365,7 @@ _CHANNEL_PATTERN = "|".join(re.escape(label) for label in CHANNELS)
 _TIME_CELL = (
     rf"\s*\d+?(?:[.,]\d+)?\s*(?:(?i:{_UNIT_PATTERN}))?"
     r"|Không có thông tin"
-    rf"|[{_UPPER}](?:(?!{_CHANNEL_PATTERN})[^()\d:;.]){{0,150}}?"
+    rf"|[{_UPPER}](?:(?!{_CHANNEL_PATTERN})[^()\d:;.]){{0,150}}?\.?"
 )
 # A row starts with a channel name followed by a time cell and a fee head. Any other text
 # may start the first row only ("other" channels the grammar does not know by name).
@@ -357,7 +373,6 @@ _ROW_START_RE = re.compile(
     rf"(?:(?P<label>{_CHANNEL_PATTERN})|^(?P<other>[^\W\d_][^\d()]{{0,60}}?))"
     rf"(?P<time>{_TIME_CELL})?(?=(?P<fee>{_FEE_HEAD_PATTERN}))"
 )
-
 
 # "(1) Trường hợp…", "(a) Đối với…": an enumerated description, not a note on the fee.
 _ENUMERATOR_RE = re.compile(r"\((?:\d{1,2}|[a-zđ]|[ivx]{1,4})\)\s")
@@ -434,10 +449,15 @@ def _column_status(rows: list[ChannelRow]) -> tuple[FieldStatus, FieldStatus]:
     """Per-table status of the time and fee columns, over the rows that have text there."""
     timed = [row for row in rows if not is_placeholder(row.time_text)]
     time_ok = all(row.time_value is not None and row.time_unit is not None for row in timed)
+    time_read = all(row.time_value is not None for row in timed)
     priced = [row for row in rows if not _fee_is_placeholder(row.fee_text)]
     fee_ok = all(row.fee_kind != "unknown" for row in priced)
     return (
-        FieldStatus(had_text=bool(timed), ok=bool(timed) and time_ok),
+        FieldStatus(
+            had_text=bool(timed),
+            ok=bool(timed) and time_ok,
+            partial=bool(timed) and time_read and not time_ok,
+        ),
         FieldStatus(had_text=bool(priced), ok=bool(priced) and fee_ok),
     )
 
@@ -451,10 +471,7 @@ DOCUMENT_HEADER = "Tên giấy tờMẫu đơn, tờ khaiSố lượng"
 # The quantity cell: "1 bản chính", "0 bản chính,1 bản sao", "2 bản sao". The portal's
 # counts are single digits, so of a longer digit run only the last digit is the count: the
 # name before it ended in digits ("…ngày 01/01/2026" + "1 bản chính" = "20261 bản chính").
-_QUANTITY_RE = re.compile(
-    r"(?P<run>\d*)(?P<first>\d) bản (?P<first_kind>chính|sao)"
-    r"(?:,(?P<second>\d+) bản (?P<second_kind>chính|sao))?"
-)
+_QUANTITY_RE = re.compile(r"(?<!\d)(?P<run>\d+) bản (?:chính|sao)(?:,\d+ bản (?:chính|sao))?")
 _TEMPLATE_EXT_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|rar|zip|7z|odt|ods|rtf)$", re.IGNORECASE)
 _TEMPLATE_WINDOW = 100  # template file names are shorter than this
 
@@ -470,7 +487,9 @@ def parse_quantity(text: str | None) -> tuple[int | None, int | None]:
     )
 
 
-def parse_defence_quantity(so_luong: str | None, ghi_chu: str | None) -> tuple[int | None, ...]:
+def parse_defence_quantity(
+    so_luong: str | None, ghi_chu: str | None
+) -> tuple[int | None, int | None, str]:
     """Counts and template of a defence-ministry document row.
 
     That export shifted its columns: ``so_luong`` holds the template file name and
@@ -482,13 +501,15 @@ def parse_defence_quantity(so_luong: str | None, ghi_chu: str | None) -> tuple[i
     original = re.search(r"Bản chính\s*:\s*(\d+)", note, re.IGNORECASE)
     copy = re.search(r"Bản sao\s*:\s*(\d+)", note, re.IGNORECASE)
     template = quantity if _TEMPLATE_EXT_RE.search(quantity) else ""
-    counts = (
-        int(original.group(1)) if original else None,
-        int(copy.group(1)) if copy else None,
-    )
-    if counts == (None, None) and not template:  # the column holds a real quantity
-        counts = parse_quantity(quantity)
-    return (*counts, template)  # type: ignore[return-value]
+    if original or copy:
+        return (
+            int(original.group(1)) if original else None,
+            int(copy.group(1)) if copy else None,
+            template,
+        )
+    if template:
+        return None, None, template
+    return (*parse_quantity(quantity), "")  # the column holds a real quantity: "1 bản chính"
 
 
 def _is_structured_quantity(body: str, match: re.Match[str]) -> bool:
@@ -503,7 +524,7 @@ def _is_structured_quantity(body: str, match: re.Match[str]) -> bool:
     loose_before = before in ("", " ", "(")
     if re.match(rf"\s[{_LOWER}]", after):
         return False
-    if match["run"].startswith("0") and loose_before:
+    if len(match["run"]) > 1 and match["run"].startswith("0") and loose_before:
         return False
     return not (loose_before and re.match(r"[,;:.)]( |$)", after + " "))
 
@@ -523,15 +544,19 @@ def parse_documents(text: str | None) -> ParseResult[DocumentRow]:
         return ParseResult([], had_text=True, ok=False, problems=["no document table header"])
     rows: list[DocumentRow] = []
     problems: list[str] = []
+    notes: list[str] = []
     heading = _heading(parts[0])
     for index, body in enumerate(parts[1:], start=1):
-        is_last = index == len(parts) - 1
         group_rows, trailing = _document_rows(body, heading)
         rows.extend(group_rows)
-        if is_last and trailing:
-            # The last group has no next heading: trailing text is a row with no quantity.
-            rows.append(_document_row(heading, trailing, None))
-        heading = "" if is_last else _heading(trailing)
+        if index < len(parts) - 1:
+            heading = _heading(trailing)  # text after the last quantity heads the next group
+        elif _heading(trailing) and group_rows:
+            # After the last group there is no next group: a closing remark such as
+            # "(Trường hợp khai thác… thì hồ sơ không bao gồm bản sao của các giấy tờ này)".
+            notes.append(trailing)
+        elif _heading(trailing):
+            rows.append(_document_row(heading, trailing, ""))  # its quantity is missing
     for row in rows:
         if not row.name:
             problems.append(f"document without a name: {row.quantity_text!r}")
@@ -539,7 +564,7 @@ def parse_documents(text: str | None) -> ParseResult[DocumentRow]:
             problems.append(f"document without a quantity: {row.name[:80]!r}")
     if not rows:
         problems.append("no document row found")
-    return ParseResult(rows, had_text=True, ok=not problems, problems=problems)
+    return ParseResult(rows, had_text=True, ok=not problems, problems=problems, notes=notes)
 
 
 def _heading(text: str) -> str:
@@ -554,15 +579,16 @@ def _document_rows(body: str, group: str) -> tuple[list[DocumentRow], str]:
     for match in _QUANTITY_RE.finditer(body):
         if not _is_structured_quantity(body, match):
             continue
-        quantity_start = match.start("first")
-        rows.append(_document_row(group, body[position:quantity_start], match))
+        count_start = match.end("run") - 1  # the count is the last digit of the run
+        rows.append(
+            _document_row(group, body[position:count_start], body[count_start : match.end()])
+        )
         position = match.end()
     return rows, body[position:].strip()
 
 
-def _document_row(group: str, cell_text: str, quantity: re.Match[str] | None) -> DocumentRow:
+def _document_row(group: str, cell_text: str, quantity_text: str) -> DocumentRow:
     name, template = split_template(cell_text)
-    quantity_text = quantity.group(0)[len(quantity["run"]) :] if quantity else ""
     original, copy = parse_quantity(quantity_text)
     return DocumentRow(
         group=group,
@@ -647,7 +673,9 @@ def _case_seam(head: str, i: int) -> bool:
     if previous.islower() or previous.isdigit():
         return True
     # End of an acronym glued to a capitalised word: "CP" + "Mẫu" (but not "QĐ-T" + "Tg").
-    return previous.isupper() and len(following) == 2 and following.isalpha() and following.islower()
+    return (
+        previous.isupper() and len(following) == 2 and following.isalpha() and following.islower()
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -658,13 +686,25 @@ LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 
 # An issuer segment of a document number: an acronym, "TTg", or an acronym ending in "QH"
 # and the legislature number (QH13, UBTVQH14); only the latter carry digits, so a number
-# glued after an issuer ("…NĐ-CP05/2012/…") starts the next number. A capital followed by a
-# lower-case letter starts the next title ("…TT-NHNNSố 73/…"), so it is not in the acronym.
-_ACRONYM = rf"(?:[{_UPPER}](?![{_LOWER}]))"
+# glued after an issuer ("…NĐ-CP05/2012/…") starts the next number. A capital that begins
+# a Vietnamese syllable starts the next title ("…TT-NHNNSố 73/…", "…NĐ-CPThông tư…"), but
+# one that cannot ("…NĐ-CPsửa đổi…": no syllable starts "Ps") is the end of the acronym.
+_VOWELS = "aàáạảãâầấậẩẫăằắặẳẵeèéẹẻẽêềếệểễiìíịỉĩoòóọỏõôồốộổỗơờớợởỡuùúụủũưừứựửữyỳýỵỷỹ"
+_UPPER_VOWELS = _VOWELS.upper()
+_SYLLABLE_AFTER_CAPITAL = (
+    rf"(?<=[{_UPPER_VOWELS}])[{_LOWER}]"  # "Ủy", "Ảnh"
+    rf"|[{_VOWELS}]"  # "Số", "Luật", "Quy"
+    rf"|(?<=[CKGNPT])h[{_VOWELS}]"  # "Thông", "Chính", "Phụ", "Nghị"
+    rf"|(?<=T)r[{_VOWELS}]|(?<=N)gh?[{_VOWELS}]"  # "Trung", "Ngày", "Nghị"
+)
+_ACRONYM = rf"(?:[{_UPPER}](?!{_SYLLABLE_AFTER_CAPITAL}))"
 _SEGMENT = rf"TTg|{_ACRONYM}*QH\d{{1,2}}|{_ACRONYM}+"
+# A number starts after a non-digit, or right after a legislature number or a date that
+# the previous cell ended with ("…QH13" + "54/2014/QH13", "…ngày 29/6/2024" + "43/2024/QH15").
+_CODE_START = r"(?:(?<![\d/])|(?<=QH\d\d)|(?<=\d/\d{4}))"
 _CODE_RE = re.compile(
-    rf"(?<!/)\d+(?:/\d{{4}})?/(?:{_SEGMENT})(?:\s?[-/_]\s?(?:{_SEGMENT}))*"
-    r"|(?<![\d/])\d+/\d{4}(?![\d/])"  # truncated numbers such as "46/2020"
+    rf"{_CODE_START}\d+(?:\.\d+)?(?:/\d{{4}})?/(?:{_SEGMENT})(?:\s?[-/_]\s?(?:{_SEGMENT}))*"
+    rf"|{_CODE_START}\d+/\d{{4}}(?![\d/])"  # truncated numbers such as "46/2020"
 )
 _KIND_WORDS = (
     r"Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư liên tịch|Thông tư|Quyết định|Pháp lệnh"
@@ -679,11 +719,11 @@ def parse_legal_basis(text: str | None) -> ParseResult[LegalRow]:
     """Parse "Căn cứ pháp lý" into (title, number) rows.
 
     A row ends where a document number is glued to the next title ("…QH14Nghị định…") or
-    ends the text; a number followed by a space is quoted inside a title. Of two numbers
-    glued together, the first belongs to the title when the second ends a row
-    ("Luật 54/2014/QH13" + "54/2014/QH13"), since every row has a title. Words such as
-    "Nghị định số" glued before the number belong to the number cell. Trailing text
-    without a number becomes a title-only row.
+    ends the text; a number followed by a space is quoted inside a title. Every row has a
+    title, so of two numbers glued together the first belongs to the title when the second
+    ends a row ("Luật 54/2014/QH13" + "54/2014/QH13"). Words such as "Nghị định số" glued
+    before the number belong to the number cell. Trailing text without a number becomes a
+    title-only row.
     """
     cleaned = _clean(text)
     had_text = not is_placeholder(cleaned)
@@ -695,41 +735,82 @@ def parse_legal_basis(text: str | None) -> ParseResult[LegalRow]:
     rows: list[LegalRow] = []
     row_start = 0
     for code in _row_ending_codes(body):
-        cell = body[row_start : code.start()]
-        prefix = _NUMBER_PREFIX_RE.search(cell)
-        title_end = prefix.start() if prefix else len(cell)
-        title = cell[:title_end].strip().rstrip(";").strip()
-        # "Nghị định 101/…" written as a phrase: the number is still part of the title.
-        if not title or (_BARE_KIND_RE.match(title) and not prefix and cell[-1:].isspace()):
+        split = _split_row(body, row_start, code)
+        if split is None:
             continue
-        number = body[row_start + title_end : code.end()].strip()
-        rows.append(LegalRow(title=title, number=number, code=code.group(0)))
-        row_start = code.end()
+        title, number = split
+        rows.append(LegalRow(title=title, number=number, code=code.text))
+        row_start = code.end
     trailing = body[row_start:].strip()
     if not _ONLY_PUNCTUATION.match(trailing):
         rows.append(LegalRow(title=trailing, number=""))
-    problems = [f"legal document without a number: {row.title[:80]!r}" for row in rows if not row.number]
+    problems = [
+        f"legal document without a number: {row.title[:80]!r}" for row in rows if not row.number
+    ]
     if not rows:
         problems.append("no legal document found")
     return ParseResult(rows, had_text=True, ok=not problems, problems=problems)
 
 
-def _row_ending_codes(body: str) -> list[re.Match[str]]:
+@dataclass(frozen=True, slots=True)
+class _Code:
+    """A document number found in the legal basis text."""
+
+    start: int
+    end: int
+    text: str
+
+
+_GLUED_YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\d{1,4}[./])")
+
+
+def _codes(body: str) -> list[_Code]:
+    codes: list[_Code] = []
+    for match in _CODE_RE.finditer(body):
+        code = _Code(match.start(), match.end(), match.group(0))
+        # "…sửa đổi 2023" + "23/2023/QH15": no document number has five digits or more, so
+        # a leading year belongs to the title.
+        year = _GLUED_YEAR_RE.match(code.text)
+        if year:
+            code = _Code(code.start + 4, code.end, code.text[4:])
+        previous = codes[-1] if codes else None
+        # "22/2023/TT-BCA" + "22/2023/TT-BCAQUY ĐỊNH…": the repeated number ends where the
+        # first one did; the capitals after it start an upper-case title.
+        if (
+            previous is not None
+            and previous.end == code.start
+            and code.text.startswith(previous.text)
+            and code.text[len(previous.text) :].isupper()
+        ):
+            code = _Code(code.start, code.start + len(previous.text), previous.text)
+        codes.append(code)
+    return codes
+
+
+def _split_row(body: str, start: int, code: _Code) -> tuple[str, str] | None:
+    """(title, number cell) of the row from ``start`` to ``code``; None if it has no title."""
+    # Searched in the whole body so that the prefix sees the character glued before it.
+    prefix = _NUMBER_PREFIX_RE.search(body, start, code.start)
+    title_end = prefix.start() if prefix else code.start
+    title = body[start:title_end].strip().rstrip(";").strip()
+    if not title:
+        return None
+    if not prefix and _BARE_KIND_RE.match(title) and body[code.start - 1].isspace():
+        return None  # "Nghị định 101/…" written as a phrase: the number is in the title
+    return title, body[title_end : code.end].strip()
+
+
+def _row_ending_codes(body: str) -> list[_Code]:
     """The document numbers that end a row, decided from the last one backwards."""
-    codes = list(_CODE_RE.finditer(body))
-    ends = [False] * len(codes)
-    for index in reversed(range(len(codes))):
-        code = codes[index]
-        after = body[code.end() :]
+    ends: list[_Code] = []
+    for code in reversed(_codes(body)):
+        after = body[code.end :]
         if after[:1].isspace() or (after[:1] in tuple(",;:)].") and after.strip(" ,;:)].")):
             continue  # a number quoted inside the title
-        following = codes[index + 1] if index + 1 < len(codes) else None
-        if following is not None and following.start() == code.end():
-            same = following.group(0) == code.group(0)
-            ends[index] = not same and not ends[index + 1]
-        else:
-            ends[index] = True
-    return [code for code, is_end in zip(codes, ends, strict=True) if is_end]
+        if ends and _split_row(body, code.end, ends[0]) is None:
+            continue  # the next row would have no title: this number is part of it
+        ends.insert(0, code)
+    return ends
 
 
 # --------------------------------------------------------------------------------------
@@ -756,7 +837,9 @@ def parse_results(text: str | None) -> ParseResult[ResultRow]:
     rows: list[ResultRow] = []
     position = 0
     for match in _RESULT_CODE_RE.finditer(body):
-        rows.append(ResultRow(name=body[position : match.start()].strip(), code=match["code"] or ""))
+        rows.append(
+            ResultRow(name=body[position : match.start()].strip(), code=match["code"] or "")
+        )
         position = match.end()
     trailing = body[position:].strip()
     if trailing:

@@ -7,5 +7,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tim-kiem/", views.search, name="search"),
+    path("linh-vuc/", views.fields, name="fields"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
 ]

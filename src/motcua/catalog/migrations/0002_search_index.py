@@ -15,11 +15,18 @@ POSTGRES_FORWARD = [
     LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
     AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, $1)) $$
     """,
+    # Words as the Python side splits them (ASCII letters and digits), so that both engines
+    # index exactly the same tokens.
+    """
+    CREATE OR REPLACE FUNCTION motcua_search_words(text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+    AS $$ SELECT regexp_replace(motcua_unaccent($1), '[^a-z0-9]+', ' ', 'g') $$
+    """,
     """
     ALTER TABLE catalog_searchdocument ADD COLUMN search_vector tsvector
     GENERATED ALWAYS AS (
-        setweight(to_tsvector('simple', motcua_unaccent(names)), 'A')
-        || setweight(to_tsvector('simple', motcua_unaccent(keywords)), 'B')
+        setweight(to_tsvector('simple', motcua_search_words(names)), 'A')
+        || setweight(to_tsvector('simple', motcua_search_words(keywords)), 'B')
     ) STORED
     """,
     "CREATE INDEX catalog_search_vector_idx ON catalog_searchdocument USING gin (search_vector)",
@@ -32,6 +39,7 @@ POSTGRES_BACKWARD = [
     "DROP INDEX IF EXISTS catalog_search_name_trgm_idx",
     "DROP INDEX IF EXISTS catalog_search_vector_idx",
     "ALTER TABLE catalog_searchdocument DROP COLUMN IF EXISTS search_vector",
+    "DROP FUNCTION IF EXISTS motcua_search_words(text)",
     "DROP FUNCTION IF EXISTS motcua_unaccent(text)",
 ]
 SQLITE_FORWARD = [

@@ -67,9 +67,53 @@ def _documents(ids: list[int]) -> dict[int, Document]:
     return {row[0]: Document(*row) for row in rows}
 
 
+def _candidates(backend, query: AnalysedQuery, vocabulary: Vocabulary, limit: int) -> dict:
+    """The procedures matching most of the query, by weight of the groups they match.
+
+    The database only says which procedures match each group; how many make the shortlist is
+    decided here, with the same weights as the ranking, so that both engines shortlist the
+    same procedures. A procedure must match every group, or at least one informative one.
+    """
+    from .ranking import group_weight
+
+    informative = {id(g) for g in _informative(query, vocabulary).groups}
+    matches = backend.group_matches(query.groups)
+    weights = [group_weight(g, vocabulary) for g in query.groups]
+    everything = len(query.groups)
+    totals: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    eligible: set[int] = set()
+    for index, ids in matches.items():
+        group = query.groups[index]
+        for pid in ids:
+            totals[pid] = totals.get(pid, 0.0) + weights[index]
+            counts[pid] = counts.get(pid, 0) + 1
+            if id(group) in informative:
+                eligible.add(pid)
+    eligible |= {pid for pid, n in counts.items() if n == everything}
+    shortlist = sorted(eligible, key=lambda pid: (-round(totals[pid], 6), pid))[:limit]
+    return {pid: Candidate(pid, totals[pid], "group") for pid in shortlist}
+
+
+#: Words in more than this share of procedures say too little to retrieve by on their own.
+COMMON_WORD_SHARE = 0.08
+
+
+def _informative(query: AnalysedQuery, vocabulary: Vocabulary) -> AnalysedQuery:
+    limit = COMMON_WORD_SHARE * vocabulary.document_count
+
+    def informative(alternative: tuple[str, ...]) -> bool:
+        if not alternative or all(token.isdigit() for token in alternative):
+            return False
+        return min(vocabulary.frequency.get(token, 0) for token in alternative) <= limit
+
+    groups = [g for g in query.groups if any(informative(alt) for alt in g.alternatives)]
+    return AnalysedQuery(text=query.text, groups=groups, has_diacritics=query.has_diacritics)
+
+
 def search_procedures(text: str) -> SearchOutcome:
     """Procedures matching ``text``, best first (at most MOTCUA_SEARCH_CANDIDATES)."""
-    from motcua.catalog.models import Entry
+    from motcua.catalog.models import Entry, Procedure
 
     vocabulary = vocabulary_cache.get()
     query = analyse(text, vocabulary=vocabulary)
@@ -78,9 +122,9 @@ def search_procedures(text: str) -> SearchOutcome:
 
     code_ids: list[int] = []
     if query.codes:
-        matches = list(
-            Entry.objects.filter(code__in=query.codes).values_list("procedure_id", "code")
-        )
+        national = Procedure.objects.filter(code__in=query.codes, is_active=True)
+        matches = list(national.values_list("id", "code"))
+        matches += list(Entry.objects.filter(code__in=query.codes).values_list("procedure_id", "code"))
         code_ids = list(dict.fromkeys(pid for pid, _ in matches))
         outcome.code_matches = [code for _, code in matches]
     if not query.groups:
@@ -89,13 +133,9 @@ def search_procedures(text: str) -> SearchOutcome:
         return outcome
 
     backend = get_backend()
-    candidates: dict[int, Candidate] = {}
-    for candidate in backend.candidates(query, "all", limit):
-        candidates.setdefault(candidate.procedure_id, candidate)
+    candidates = _candidates(backend, query, vocabulary, limit)
     if len(candidates) < 10:
-        for candidate in backend.candidates(query, "any", limit):
-            candidates.setdefault(candidate.procedure_id, candidate)
-    if len(candidates) < 10 or any(g.corrected for g in query.groups):
+        # Misspellings the vocabulary could not fix: fall back on trigram similarity.
         folded = " ".join(fold(w) for g in query.groups for w in (g.typed.split()))
         for candidate in backend.similar(folded, 30):
             candidates.setdefault(candidate.procedure_id, candidate)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .query import AnalysedQuery, Group
+from .query import Group
 
 PG_FUNCTION = "motcua_unaccent"
 
@@ -30,30 +30,19 @@ def _alternative_terms(group: Group) -> list[tuple[str, ...]]:
 class PostgresBackend:
     vendor = "postgresql"
 
-    @staticmethod
-    def _tsquery(query: AnalysedQuery, mode: str) -> str:
-        def term(token: str) -> str:
-            return token
-
-        if mode == "all":
-            parts = []
-            for group in query.groups:
-                alts = [" & ".join(term(t) for t in alt) for alt in _alternative_terms(group)]
-                parts.append("(" + " | ".join(f"({a})" for a in alts) + ")")
-            return " & ".join(parts)
-        return " | ".join(sorted(query.tokens()))
-
-    def candidates(self, query: AnalysedQuery, mode: str, limit: int) -> list[Candidate]:
-        if not query.groups:
-            return []
-        sql = (
-            "SELECT d.procedure_id, ts_rank_cd(d.search_vector, q, 1) AS score "
-            "FROM catalog_searchdocument d, to_tsquery('simple', %s) q "
-            "WHERE d.search_vector @@ q ORDER BY score DESC, d.procedure_id LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self._tsquery(query, mode), limit])
-            return [Candidate(pid, float(score), mode) for pid, score in cursor.fetchall()]
+    def group_matches(self, groups: list[Group]) -> dict[int, list[int]]:
+        """For each group (by index), the procedures it matches: one round trip."""
+        parts, params = [], []
+        for index, group in enumerate(groups):
+            alts = [" & ".join(alt) for alt in _alternative_terms(group)]
+            if not alts:
+                continue
+            parts.append(
+                f"SELECT {index:d}, procedure_id FROM catalog_searchdocument "
+                "WHERE search_vector @@ to_tsquery('simple', %s)"
+            )
+            params.append(" | ".join(f"({a})" for a in alts))
+        return _collect(" UNION ALL ".join(parts), params)
 
     def similar(self, folded_text: str, limit: int) -> list[Candidate]:
         sql = (
@@ -81,30 +70,18 @@ class SqliteBackend:
     def _quote(token: str) -> str:
         return '"' + token.replace('"', "") + '"'
 
-    def _match(self, query: AnalysedQuery, mode: str) -> str:
-        if mode == "all":
-            parts = []
-            for group in query.groups:
-                alts = [
-                    "(" + " AND ".join(self._quote(t) for t in alt) + ")"
-                    for alt in _alternative_terms(group)
-                ]
-                parts.append("(" + " OR ".join(alts) + ")")
-            return " AND ".join(parts)
-        return " OR ".join(self._quote(t) for t in sorted(query.tokens()))
-
-    def candidates(self, query: AnalysedQuery, mode: str, limit: int) -> list[Candidate]:
-        if not query.groups:
-            return []
-        # bm25 is lower for better matches; names weigh five times the keywords, like the
-        # A/B weights of the PostgreSQL vector.
-        sql = (
-            f"SELECT rowid, -bm25({self.FTS}, 5.0, 1.0) AS score FROM {self.FTS} "
-            f"WHERE {self.FTS} MATCH %s ORDER BY score DESC, rowid LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [self._match(query, mode), limit])
-            return [Candidate(pid, float(score), mode) for pid, score in cursor.fetchall()]
+    def group_matches(self, groups: list[Group]) -> dict[int, list[int]]:
+        parts, params = [], []
+        for index, group in enumerate(groups):
+            alts = [
+                "(" + " AND ".join(self._quote(t) for t in alt) + ")"
+                for alt in _alternative_terms(group)
+            ]
+            if not alts:
+                continue
+            parts.append(f"SELECT {index:d}, rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s")
+            params.append(" OR ".join(alts))
+        return _collect(" UNION ALL ".join(parts), params)
 
     def similar(self, folded_text: str, limit: int) -> list[Candidate]:
         grams = {
@@ -142,6 +119,17 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {self.FTS}")
             cursor.execute(f"DELETE FROM {self.TRIGRAM}")
+
+
+def _collect(sql: str, params: list[str]) -> dict[int, list[int]]:
+    matches: dict[int, list[int]] = {}
+    if not sql:
+        return matches
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for index, procedure_id in cursor.fetchall():
+            matches.setdefault(index, []).append(procedure_id)
+    return matches
 
 
 def get_backend() -> PostgresBackend | SqliteBackend:

@@ -91,6 +91,8 @@ class Lexicon:
     stop_phrases: tuple[tuple[str, ...], ...]
     stop_words: frozenset[str]
     synonyms: tuple[tuple[tuple[str, ...], tuple[Alternative, ...]], ...]
+    secondary_phrases: tuple[str, ...] = ()
+    known_words: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -105,10 +107,17 @@ class Lexicon:
             alternatives = tuple(tuple(fold(w) for w in words(v)) for v in value.split("|"))
             synonyms.append((words(key), alternatives))
         synonyms.sort(key=lambda item: len(item[0]), reverse=True)
+        known = {fold(w) for key, _ in synonyms for w in key}
+        known |= {fold(w) for phrase in phrases for w in phrase}
+        known |= {fold(w) for w in data.get("stop_words", [])}
         return cls(
+            known_words=frozenset(known),
             stop_phrases=tuple(p for p in phrases if p),
             stop_words=frozenset(nfc(w).lower() for w in data.get("stop_words", [])),
             synonyms=tuple(synonyms),
+            secondary_phrases=tuple(
+                " ".join(words(p)) for p in data.get("secondary_phrases", [])
+            ),
         )
 
     def is_stop_word(self, token: str) -> bool:
@@ -140,48 +149,111 @@ def _strip_stop_phrases(tokens: list[str], lexicon: Lexicon) -> list[str]:
     return kept
 
 
+@dataclass(frozen=True, slots=True)
+class _Word:
+    typed: str  # as typed, lower case
+    form: str  # what to match: the typed word, or its spelling correction (folded)
+    corrected: bool = False
+
+
 def analyse(
     text: str,
     lexicon: Lexicon | None = None,
     vocabulary: Vocabulary | None = None,
 ) -> AnalysedQuery:
-    """Analyse a query: codes, stop phrases, synonyms, then spelling against the index."""
+    """Analyse a query: codes, stop phrases, spelling against the index, synonyms, stop words."""
     lexicon = lexicon or default_lexicon()
     clean = nfc(text)[:300]
     result = AnalysedQuery(text=clean)
-    result.codes = [m.group(1).upper() if "_" in m.group(1) else m.group(1).upper()
-                    for m in CODE_RE.finditer(clean)]
+    result.codes = [m.group(1).upper() for m in CODE_RE.finditer(clean)]
     remainder = CODE_RE.sub(" ", clean)
     tokens = [t for t in _TOKEN_RE.findall(remainder.lower()) if _index_form(t)]
     result.has_diacritics = any(_has_diacritics(t) for t in tokens)
     if not tokens:
         return result
     meaningful = _strip_stop_phrases(tokens, lexicon) or tokens
+    words = _spell(meaningful, lexicon, vocabulary)
 
     groups: list[Group] = []
+    forms = [w.form for w in words]
     i = 0
-    while i < len(meaningful):
+    while i < len(words):
         synonym = next(
-            ((key, alts) for key, alts in lexicon.synonyms if _match_at(meaningful, i, key)),
+            ((key, alts) for key, alts in lexicon.synonyms if _match_at(forms, i, key)),
             None,
         )
         if synonym:
             key, alts = synonym
-            typed_words = tuple(meaningful[i : i + len(key)])
-            typed = tuple(_index_form(t) for t in typed_words)
+            span = words[i : i + len(key)]
+            typed = tuple(_index_form(w.form) for w in span)
             alternatives = (typed, *(a for a in alts if a != typed))
-            groups.append(Group(alternatives, " ".join(typed_words), accented=typed_words))
+            corrected = any(w.corrected for w in span)
+            accented = () if corrected else tuple(w.typed for w in span)
+            groups.append(Group(alternatives, " ".join(w.typed for w in span), corrected, accented))
             i += len(key)
             continue
-        token = meaningful[i]
-        groups.append(Group(((_index_form(token),),), token, accented=(token,)))
+        word = words[i]
+        alternatives: tuple[Alternative, ...] = ((_index_form(word.form),),)
+        if word.corrected and _index_form(word.typed) != alternatives[0][0]:
+            alternatives = (*alternatives, (_index_form(word.typed),))
+        groups.append(
+            Group(alternatives, word.typed, word.corrected, () if word.corrected else (word.typed,))
+        )
         i += 1
 
     groups = _drop_stop_words(groups, lexicon, vocabulary)
     if vocabulary is not None:
-        groups = [_correct(group, vocabulary) for group in groups]
+        groups = _context_corrections(groups, vocabulary)
     result.groups = _dedupe(groups)
     return result
+
+
+def _spell(tokens: list[str], lexicon: Lexicon, vocabulary: Vocabulary | None) -> list[_Word]:
+    """Correct words that neither the index nor the lexicon knows."""
+    words: list[_Word] = []
+    for token in tokens:
+        folded = _index_form(token)
+        if (
+            vocabulary is None
+            or folded.isdigit()
+            or vocabulary.knows(folded)
+            or folded in lexicon.known_words
+        ):
+            words.append(_Word(token, token))
+            continue
+        split = vocabulary.split(folded)
+        if split:
+            words.extend(_Word(part, part, corrected=True) for part in split)
+            continue
+        suggestion = vocabulary.correct(folded)
+        words.append(_Word(token, suggestion, corrected=True) if suggestion else _Word(token, token))
+    return words
+
+
+def _context_corrections(groups: list[Group], vocabulary: Vocabulary) -> list[Group]:
+    """A real word in the wrong place ("trợ cấp thấp nghiệp"): when it forms no known pair
+    with either neighbour but a one-letter change does, add that change as an alternative."""
+    fixed = list(groups)
+    for index, group in enumerate(groups):
+        if len(group.alternatives) > 1 or len(group.primary) != 1:
+            continue
+        token = group.primary[0]
+        left = groups[index - 1].primary[-1] if index > 0 else None
+        right = groups[index + 1].primary[0] if index + 1 < len(groups) else None
+        if left is None and right is None:
+            continue
+        if (left and vocabulary.has_bigram(left, token)) or (
+            right and vocabulary.has_bigram(token, right)
+        ):
+            continue
+        left = None if left is None or left.isdigit() else left
+        right = None if right is None or right.isdigit() else right
+        candidate = vocabulary.correct_in_context(token, left, right)
+        if candidate:
+            fixed[index] = Group(
+                ((token,), (candidate,)), group.typed, group.corrected, group.accented
+            )
+    return fixed
 
 
 def _drop_stop_words(
@@ -207,22 +279,6 @@ def _drop_stop_words(
 
     kept = [g for i, g in enumerate(groups) if not is_stop(i)]
     return kept or groups
-
-
-def _correct(group: Group, vocabulary: Vocabulary) -> Group:
-    """Replace unknown words by the likeliest word of the index within two edits."""
-    if len(group.alternatives) > 1 or len(group.primary) != 1:
-        return group
-    token = group.primary[0]
-    if token.isdigit() or vocabulary.knows(token):
-        return group
-    split = vocabulary.split(token)
-    if split:
-        return Group((split, (token,)), group.typed, corrected=True, accented=group.accented)
-    suggestion = vocabulary.correct(token)
-    if suggestion:
-        return Group(((suggestion,), (token,)), group.typed, corrected=True, accented=())
-    return group
 
 
 def _dedupe(groups: list[Group]) -> list[Group]:
@@ -272,6 +328,28 @@ class Vocabulary:
             if self.has_bigram(left, right):
                 return (left, right)
         return None
+
+    def correct_in_context(self, word: str, left: str | None, right: str | None) -> str | None:
+        """The word one edit away that forms a known pair with a neighbour, if any."""
+        best = None
+        for candidate in self._neighbours(word, 1):
+            if candidate == word:
+                continue
+            fits_left = left is None or self.has_bigram(left, candidate)
+            fits_right = right is None or self.has_bigram(candidate, right)
+            if (left or right) and fits_left and fits_right:
+                key = (-self.frequency[candidate], candidate)
+                if best is None or key < best[0]:
+                    best = (key, candidate)
+        return best[1] if best else None
+
+    def _neighbours(self, word: str, max_distance: int) -> set[str]:
+        found: set[str] = set()
+        for variant in _deletes(word, max_distance):
+            found.update(self._deletes.get(variant, ()))
+            if variant in self.frequency:
+                found.add(variant)
+        return {c for c in found if damerau_levenshtein(word, c) <= max_distance}
 
     def correct(self, word: str) -> str | None:
         if len(word) < 3:

@@ -1,0 +1,24 @@
+"""Test-session setup shared by every test: the real units and catalogue, imported once.
+
+The test database (PostgreSQL when DATABASE_URL is set, SQLite otherwise) is created by
+pytest-django; this fixture then imports the bundled data once per test process, so that
+search, API and page tests run against the real catalogue. Tests run in transactions that are
+rolled back, so this data stays as imported.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from motcua.catalog.importers import import_catalog
+    from motcua.catalog.models import Entry
+    from motcua.units.importers import import_agencies, import_units
+
+    with django_db_blocker.unblock():
+        if not Entry.objects.exists():
+            import_units()
+            import_agencies()
+            import_catalog()

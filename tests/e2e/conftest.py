@@ -1,0 +1,127 @@
+"""A real installation for browser journeys: its own database and static files in a temporary
+directory, prepared by ``motcua bootstrap`` and served by gunicorn on a free local port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+BOOTSTRAP_TIMEOUT = 600
+START_TIMEOUT = 60
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def server_env(tmp_path_factory) -> dict[str, str]:
+    var_dir = tmp_path_factory.mktemp("e2e")
+    env = dict(os.environ)
+    env.update(
+        {
+            "MOTCUA_VAR_DIR": str(var_dir),
+            "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.sqlite3'}",
+            "DJANGO_SETTINGS_MODULE": "motcua.settings",
+            "MOTCUA_LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def base_url(server_env, tmp_path_factory) -> str:
+    """Base URL of a running server over a freshly bootstrapped installation."""
+    bin_dir = Path(sys.executable).parent
+    var_dir = Path(server_env["MOTCUA_VAR_DIR"])
+    bootstrap = subprocess.run(  # noqa: S603 (our own command)
+        [str(bin_dir / "motcua"), "bootstrap"],
+        env=server_env,
+        capture_output=True,
+        text=True,
+        timeout=BOOTSTRAP_TIMEOUT,
+        check=False,
+    )
+    if bootstrap.returncode != 0:
+        pytest.fail(f"motcua bootstrap failed:\n{bootstrap.stdout}\n{bootstrap.stderr}")
+
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = var_dir / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(  # noqa: S603 (our own command)
+            [
+                str(bin_dir / "gunicorn"),
+                "motcua.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            env=server_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _healthy(f"{url}/healthz"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not become healthy:\n{log_path.read_text()}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
