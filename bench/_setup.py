@@ -55,10 +55,13 @@ def load_real_data() -> None:
     from motcua.catalog.importers import import_catalog
     from motcua.units.importers import import_agencies, import_units
 
+    from motcua.catalog.search.backends import get_backend
+
     call_command("migrate", verbosity=0)
     import_units()
     import_agencies()
-    import_catalog()
+    if not import_catalog().unchanged:
+        get_backend().maintain()
 
 
 def percentile(values: list[float], pct: float) -> float:

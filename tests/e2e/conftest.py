@@ -70,7 +70,11 @@ def base_url(server_env, tmp_path_factory) -> str:
         check=False,
     )
     if bootstrap.returncode != 0:
-        pytest.fail(f"motcua bootstrap failed:\n{bootstrap.stdout}\n{bootstrap.stderr}")
+        # The end of stderr holds the traceback; progress bars come before it.
+        pytest.fail(
+            f"motcua bootstrap exited with {bootstrap.returncode}:\n"
+            f"{bootstrap.stdout[-2000:]}\n{bootstrap.stderr[-6000:]}"
+        )
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"

@@ -13,6 +13,14 @@ pytestmark = pytest.mark.e2e
 
 BIRTH = "1.001193"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# WCAG 2.2 AA (target size included) and axe's best practices.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+}
 
 
 def search_for_birth_registration(page: Page, base_url: str) -> None:
@@ -20,7 +28,9 @@ def search_for_birth_registration(page: Page, base_url: str) -> None:
     page.get_by_role("searchbox", name="Bạn cần làm thủ tục gì?").fill("dang ky khai sinh")
     page.get_by_role("button", name="Tìm kiếm").click()
     page.wait_for_url(re.compile(r"/tim-kiem/\?q=dang\+ky\+khai\+sinh"))
-    expect(page.get_by_role("heading", level=2, name=re.compile(r"Tìm thấy \d+ thủ tục"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=2, name=re.compile(r"Tìm thấy \d+ thủ tục"))
+    ).to_be_visible()
 
 
 def open_birth_registration(page: Page) -> None:
@@ -32,16 +42,19 @@ def open_birth_registration(page: Page) -> None:
 
 
 def serious_violations(page: Page) -> list[dict]:
-    violations = Axe().run(page).response["violations"]
+    violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     for violation in violations:
         targets = [node["target"] for node in violation["nodes"]][:5]
-        print(f"axe {page.url} [{violation['impact']}] {violation['id']}: {violation['help']} {targets}")
+        impact, rule = violation["impact"], violation["id"]
+        print(f"axe {page.url} [{impact}] {rule}: {violation['help']} {targets}")
     return [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
 
 
 def test_find_birth_registration_from_the_home_page(page, base_url):
     search_for_birth_registration(page, base_url)
-    expect(page.get_by_role("link", name=re.compile("đăng ký khai sinh", re.I)).first).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile("đăng ký khai sinh", re.I)).first
+    ).to_be_visible()
 
     open_birth_registration(page)
 
@@ -72,13 +85,27 @@ def test_online_filing_is_offered_in_lam_dong(page, base_url):
     expect(action).to_have_attribute("href", f"/ho-so/nop/{BIRTH}/?tinh=H36")
 
 
-@pytest.mark.parametrize("path", ["/", "/tim-kiem/?q=dang+ky+khai+sinh", f"/thu-tuc/{BIRTH}/?tinh=H36"])
+@pytest.mark.parametrize(
+    "path", ["/", "/tim-kiem/?q=dang+ky+khai+sinh", f"/thu-tuc/{BIRTH}/?tinh=H36"]
+)
 def test_no_horizontal_scroll_on_a_320_pixel_screen(browser, base_url, path):
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")
     try:
         page = context.new_page()
         page.goto(base_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/tim-kiem/?q=khai+sinh&level=nope", f"/thu-tuc/{BIRTH}/"])
+def test_text_enlarged_to_200_percent_reflows(browser, base_url, path):
+    context = browser.new_context(viewport={"width": 640, "height": 800}, locale="vi-VN")
+    try:
+        page = context.new_page()
+        page.goto(base_url + path)
+        page.evaluate("document.documentElement.style.fontSize = '200%'")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 640
     finally:
         context.close()
 

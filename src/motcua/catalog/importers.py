@@ -54,7 +54,7 @@ TRACKED = [
     "channels", "documents", "legal_bases", "source_url", "has_detail", "ministry",
 ]
 QUALITY_FIELDS = [
-    "processing_time", "fee", "documents", "channels", "legal_basis", "results", "levels", "field",
+    "processing_time", "processing_time_unit", "fee", "documents", "channels", "legal_basis", "results", "levels", "field",
 ]
 
 
@@ -437,9 +437,31 @@ def _sync_listings(listings: list[sources.ListingRecord], by_code: dict) -> None
     )
 
 
+ENTRY_FIELDS = [
+    "code", "kind", "procedure_id", "listing_id", "name", "sort_key", "levels", "field_id",
+    "province_id", "agency_path", "online_level", "for_citizens", "for_businesses", "rank",
+]
+
+
+def _sync_rows(model, wanted: list, key, fields: list[str]) -> None:
+    """Make ``model``'s table hold exactly ``wanted``: update changed rows, add new ones,
+    delete the rest. Unchanged rows are not written (no dead rows after a no-op import)."""
+    current = {key(row): row for row in model.objects.only(model._meta.pk.attname, *fields)}
+    create, update = [], []
+    for row in wanted:
+        existing = current.pop(key(row), None)
+        if existing is None:
+            create.append(row)
+        elif any(getattr(existing, f) != getattr(row, f) for f in fields):
+            row.pk = existing.pk
+            update.append(row)
+    model.objects.filter(pk__in=[row.pk for row in current.values()]).delete()
+    model.objects.bulk_update(update, fields, batch_size=2000)
+    model.objects.bulk_create(create, batch_size=2000)
+
+
 def rebuild_entries() -> int:
-    """Recreate the denormalised catalogue lines from procedures and listings."""
-    Entry.objects.all().delete()
+    """Bring the denormalised catalogue lines in line with procedures and listings."""
     province_rank = {
         pid: index + 1
         for index, pid in enumerate(Province.objects.order_by("sort_key").values_list("id", flat=True))
@@ -450,7 +472,7 @@ def rebuild_entries() -> int:
         if procedure.has_detail:
             entries.append(
                 Entry(
-                    code=procedure.code, kind=Entry.Kind.NATIONAL, procedure=procedure,
+                    code=procedure.code, kind=Entry.Kind.NATIONAL, procedure_id=procedure.id,
                     name=procedure.name, sort_key=procedure.sort_key, levels=procedure.levels,
                     field_id=procedure.field_id,
                     agency_path=procedure.ministry.path if procedure.ministry else "",
@@ -472,7 +494,7 @@ def rebuild_entries() -> int:
         entries.append(
             Entry(
                 code=listing.local_code, kind=Entry.Kind.PROVINCIAL,
-                procedure_id=listing.procedure_id, listing=listing, name=listing.name,
+                procedure_id=listing.procedure_id, listing_id=listing.id, name=listing.name,
                 sort_key=sort_key(listing.name), levels=procedure.levels,
                 field_id=procedure.field_id, province_id=listing.province_id,
                 agency_path=listing.agency.path if listing.agency else "",
@@ -481,7 +503,7 @@ def rebuild_entries() -> int:
                 rank=province_rank.get(listing.province_id, 99),
             )
         )
-    Entry.objects.bulk_create(entries, batch_size=2000)
+    _sync_rows(Entry, entries, lambda e: (e.code, e.listing_id), ENTRY_FIELDS)
     return len(entries)
 
 
@@ -502,8 +524,10 @@ def rebuild_search_index() -> int:
             procedure.implementing_agency,
             " ".join(r.get("name", "") for r in procedure.results),
         ]
-        names_text = " ".join(n.lower() for n in all_names)
-        keywords_text = " ".join(k.lower() for k in keywords if k)
+        # Distinct words only: matching needs no order (ranking reads the name itself), and
+        # small vectors keep the index fast when provinces list a procedure many times.
+        names_text = _distinct_words(" ".join(all_names).lower())
+        keywords_text = _distinct_words(" ".join(k for k in keywords if k).lower())
         documents.append(
             SearchDocument(
                 procedure=procedure,
@@ -517,14 +541,25 @@ def rebuild_search_index() -> int:
                 popularity=procedure.popularity,
             )
         )
-    SearchDocument.objects.all().delete()
-    backend = get_backend()
-    backend.clear()
-    SearchDocument.objects.bulk_create(documents, batch_size=1000)
-    backend.index(
-        [(d.procedure_id, d.names_folded, d.keywords_folded, d.name_folded) for d in documents]
+    fields = [
+        "name", "names", "keywords", "codes", "name_folded", "names_folded", "keywords_folded",
+        "popularity",
+    ]
+    indexed = ("names_folded", "keywords_folded", "name_folded")
+    before = {row[0]: row[1:] for row in SearchDocument.objects.values_list("procedure_id", *indexed)}
+    _sync_rows(SearchDocument, documents, lambda d: d.procedure_id, fields)
+    rows = [(d.procedure_id, d.names_folded, d.keywords_folded, d.name_folded) for d in documents]
+    wanted = {row[0] for row in rows}
+    get_backend().index(
+        [row for row in rows if before.get(row[0]) != row[1:]],
+        removed=[pid for pid in before if pid not in wanted],
     )
+    get_backend().analyse()
     return len(documents)
+
+
+def _distinct_words(text: str) -> str:
+    return " ".join(dict.fromkeys(re.findall(r"\w+", text)))
 
 
 # Many national names start with "Thủ tục ..."; the words carry no meaning for ranking.

@@ -517,15 +517,16 @@ def _is_structured_quantity(body: str, match: re.Match[str]) -> bool:
 
     Cells are glued to the next name ("1 bản chínhĐơn đề nghị…"), while prose continues
     with a space and a lower-case word ("01 bản chính hoặc bản sao…"). Prose also writes
-    "01" after a space or "(", a form the portal never produces.
+    "01", a form the portal never produces, after a space or "(" or before a space.
     """
     before = body[match.start() - 1] if match.start() > 0 else ""
     after = body[match.end() : match.end() + 2]
     loose_before = before in ("", " ", "(")
+    padded = len(match["run"]) > 1 and match["run"].startswith("0")
     if re.match(rf"\s[{_LOWER}]", after):
         return False
-    if len(match["run"]) > 1 and match["run"].startswith("0") and loose_before:
-        return False
+    if padded and (loose_before or after[:1].isspace()):
+        return False  # "(01 bản chính)", "…bản sao" + "01 bản chính Biên bản…"
     return not (loose_before and re.match(r"[,;:.)]( |$)", after + " "))
 
 
@@ -607,7 +608,8 @@ def split_template(text: str) -> tuple[str, str]:
     two cells were concatenated without a space. Several files glued one after the other
     ("Mẫu 05.docxMẫu 06.docx") are all kept, joined with "; ".
     """
-    cleaned = text.strip()
+    # A stray separator before a name ("1 bản chính.Đơn đề nghị…") is not part of it.
+    cleaned = text.strip().lstrip(",.;:").strip()
     files: list[str] = []
     end = len(cleaned)
     while ext := _TEMPLATE_EXT_RE.search(cleaned[:end]):
@@ -687,31 +689,37 @@ LEGAL_HEADER = "Tên văn bản pháp lýMã văn bản"
 # An issuer segment of a document number: an acronym, "TTg", or an acronym ending in "QH"
 # and the legislature number (QH13, UBTVQH14); only the latter carry digits, so a number
 # glued after an issuer ("…NĐ-CP05/2012/…") starts the next number. A capital that begins
-# a Vietnamese syllable starts the next title ("…TT-NHNNSố 73/…", "…NĐ-CPThông tư…"), but
-# one that cannot ("…NĐ-CPsửa đổi…": no syllable starts "Ps") is the end of the acronym.
+# a Vietnamese syllable starts the next title ("…TT-NHNNSố 73/…", "…NĐ-CPThông tư…"); one
+# that cannot ("…NĐ-CPsửa đổi…": no syllable is "Psửa"; "…TT-BCAngày…") ends the acronym.
 _VOWELS = "aàáạảãâầấậẩẫăằắặẳẵeèéẹẻẽêềếệểễiìíịỉĩoòóọỏõôồốộổỗơờớợởỡuùúụủũưừứựửữyỳýỵỷỹ"
 _UPPER_VOWELS = _VOWELS.upper()
-_SYLLABLE_AFTER_CAPITAL = (
-    rf"(?<=[{_UPPER_VOWELS}])[{_LOWER}]"  # "Ủy", "Ảnh"
-    rf"|[{_VOWELS}]"  # "Số", "Luật", "Quy"
-    rf"|(?<=[CKGNPT])h[{_VOWELS}]"  # "Thông", "Chính", "Phụ", "Nghị"
-    rf"|(?<=T)r[{_VOWELS}]|(?<=N)gh?[{_VOWELS}]"  # "Trung", "Ngày", "Nghị"
+_CAPITAL_SYLLABLE = (
+    rf"(?=.[{_LOWER}])"  # a capital and at least one lower-case letter: "A" alone is no word
+    rf"(?:(?:Ngh|Ng|Nh|Ch|Gh|Gi|Kh|Ph|Qu|Th|Tr|[BCDĐGHKLMNPQRSTVX])[{_VOWELS}]{{1,3}}"
+    rf"|[{_UPPER_VOWELS}][{_VOWELS}]{{0,2}})"
+    rf"(?:ch|ng|nh|[cmnpt])?(?![{_LOWER}])"
 )
-_ACRONYM = rf"(?:[{_UPPER}](?!{_SYLLABLE_AFTER_CAPITAL}))"
+_ACRONYM = rf"(?:(?!{_CAPITAL_SYLLABLE})[{_UPPER}])"
 _SEGMENT = rf"TTg|{_ACRONYM}*QH\d{{1,2}}|{_ACRONYM}+"
 # A number starts after a non-digit, or right after a legislature number or a date that
 # the previous cell ended with ("…QH13" + "54/2014/QH13", "…ngày 29/6/2024" + "43/2024/QH15").
 _CODE_START = r"(?:(?<![\d/])|(?<=QH\d\d)|(?<=\d/\d{4}))"
 _CODE_RE = re.compile(
-    rf"{_CODE_START}\d+(?:\.\d+)?(?:/\d{{4}})?/(?:{_SEGMENT})(?:\s?[-/_]\s?(?:{_SEGMENT}))*"
+    rf"{_CODE_START}\d+(?:\.\d+)?(?:/\d{{4}})?/(?:{_SEGMENT})(?:\s?[-/_&]\s?(?:{_SEGMENT}))*"
     rf"|{_CODE_START}\d+/\d{{4}}(?![\d/])"  # truncated numbers such as "46/2020"
 )
-_KIND_WORDS = (
+_KIND_NAMES = (
     r"Luật|Bộ luật|Nghị định|Nghị quyết|Thông tư liên tịch|Thông tư|Quyết định|Pháp lệnh"
-    r"|Lệnh|Chỉ thị|Văn bản hợp nhất|Công văn|NĐ|TTLT|TT|QĐ|NQ"
+    r"|Lệnh|Chỉ thị|Văn bản hợp nhất|Công văn"
 )
-# "Nghị định số ", "Số ", "Luật " written in the number cell before the number.
-_NUMBER_PREFIX_RE = re.compile(rf"(?<=\S)(?:(?:{_KIND_WORDS})\s*(?:[Ss]ố\s*)?|[Ss]ố\s*)$")
+_KIND_ABBREVIATIONS = r"NĐ|TTLT|TT|QĐ|NQ"
+_KIND_WORDS = rf"{_KIND_NAMES}|{_KIND_ABBREVIATIONS}"
+# "Nghị định số ", "Số ", "Luật ", "TT" written in the number cell before the number. A
+# name glued to the number is a title cell of its own ("…dân10/2014/TT-BCA" + "Nghị định"
+# + "76/2012/NĐ-CP"), an abbreviation is not ("…Bộ Tài chính." + "TT43/2023/TT-BTC").
+_NUMBER_PREFIX_RE = re.compile(
+    rf"(?<=\S)(?:(?:(?:{_KIND_NAMES})\s+|(?:{_KIND_ABBREVIATIONS})\s*)(?:[Ss]ố\s+)?|[Ss]ố\s+)$"
+)
 _BARE_KIND_RE = re.compile(rf"^(?:(?:{_KIND_WORDS})\s*)?(?:[Ss]ố)?\s*$")
 
 
@@ -761,6 +769,7 @@ class _Code:
     text: str
 
 
+_CODE_TAG_RE = re.compile(r"\([^()\s]{1,10}\)")
 _GLUED_YEAR_RE = re.compile(r"(?:19|20)\d\d(?=\d{1,4}[./])")
 
 
@@ -773,6 +782,10 @@ def _codes(body: str) -> list[_Code]:
         year = _GLUED_YEAR_RE.match(code.text)
         if year:
             code = _Code(code.start + 4, code.end, code.text[4:])
+        # "21/2007/TT-BCA(X13)": a short bracketed tag belongs to the number.
+        tag = _CODE_TAG_RE.match(body, code.end)
+        if tag:
+            code = _Code(code.start, tag.end(), code.text)
         previous = codes[-1] if codes else None
         # "22/2023/TT-BCA" + "22/2023/TT-BCAQUY ĐỊNH…": the repeated number ends where the
         # first one did; the capitals after it start an upper-case title.
@@ -800,13 +813,18 @@ def _split_row(body: str, start: int, code: _Code) -> tuple[str, str] | None:
     return title, body[title_end : code.end].strip()
 
 
+_DATED_RE = re.compile(r"ngày\s*\d")
+
+
 def _row_ending_codes(body: str) -> list[_Code]:
     """The document numbers that end a row, decided from the last one backwards."""
     ends: list[_Code] = []
     for code in reversed(_codes(body)):
         after = body[code.end :]
-        if after[:1].isspace() or (after[:1] in tuple(",;:)].") and after.strip(" ,;:)].")):
-            continue  # a number quoted inside the title
+        if after[:1].isspace() or (after[:1] in tuple(",;:)].-") and after.strip(" ,;:)].-")):
+            continue  # a number quoted inside the title: "…/NĐ-CP, …", "…/NĐ-CP-Quy định…"
+        if _DATED_RE.match(after):
+            continue  # "…/TT-BCAngày 01/7/2025": a citation with its date, space missing
         if ends and _split_row(body, code.end, ends[0]) is None:
             continue  # the next row would have no title: this number is part of it
         ends.insert(0, code)

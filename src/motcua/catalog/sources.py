@@ -165,9 +165,14 @@ def _document_dict(row) -> dict:
 
 
 def _channel_quality(channels) -> dict[str, tuple[bool, bool]]:
+    """Time counts as parsed when every value was read; a source that gives a bare number
+    with no unit is reported apart ("processing_time_unit"), the unit left empty."""
+    time = channels.time
+    time_read = time.had_text and (time.ok or time.partial)
     return {
         "channels": (bool(channels.had_text), bool(channels.had_text and channels.ok)),
-        "processing_time": (channels.time.had_text, channels.time.had_text and channels.time.ok),
+        "processing_time": (time.had_text, time_read),
+        "processing_time_unit": (time.had_text, time.had_text and time.ok),
         "fee": (channels.fee.had_text, channels.fee.had_text and channels.fee.ok),
     }
 
@@ -330,6 +335,7 @@ def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
             record.quality = {
                 "channels": (bool(channels), bool(channels)),
                 "processing_time": (time_had > 0, time_had > 0 and time_ok == time_had),
+                "processing_time_unit": (time_had > 0, time_had > 0 and time_ok == time_had),
                 "fee": (fee_had > 0, fee_had > 0 and fee_ok == fee_had),
                 "documents": (bool(documents), bool(documents) and all(d["name"] for d in documents)),
                 "legal_basis": (bool(legal), bool(legal)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -18,6 +19,7 @@ FILTER_NAMES = ("level", "field", "province", "agency", "audience", "life_event"
 # Order of the error summary: the order of the fields on the page.
 FIELD_ORDER = ("q", *FILTER_NAMES, "online_only", "page")
 FALSE_VALUES = {"", "0", "false", "off", "no"}
+_PAGE = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(slots=True)
@@ -43,14 +45,12 @@ class SearchParams:
     def validate(self) -> None:
         problems = self._filters(self.values).errors()
         if len(self.q) > MAX_QUERY_LENGTH:
-            problems["q"] = _("Từ khóa dài quá %(n)d ký tự, hãy rút gọn.") % {
-                "n": MAX_QUERY_LENGTH
-            }
+            problems["q"] = _("Từ khóa dài quá %(n)d ký tự, hãy rút gọn.") % {"n": MAX_QUERY_LENGTH}
         life_event = self.values["life_event"]
         if life_event and not queries.life_event_exists(life_event):
             problems["life_event"] = _("Không có sự kiện này.")
         if self.raw_page:
-            if self.raw_page.isdigit() and int(self.raw_page) >= 1:
+            if _PAGE.fullmatch(self.raw_page) and int(self.raw_page) >= 1:
                 self.page = int(self.raw_page)
             else:
                 problems["page"] = _("Số trang phải là một số nguyên từ 1 trở lên.")
@@ -139,7 +139,9 @@ def filter_fields(params: SearchParams) -> list[FilterField]:
     fields = [
         FilterField("level", _("Cấp thực hiện"), _("Tất cả các cấp"), levels),
         FilterField("field", _("Lĩnh vực"), _("Tất cả lĩnh vực"), queries.fields()),
-        FilterField("province", _("Tỉnh, thành phố"), _("Tất cả tỉnh, thành phố"), queries.provinces()),
+        FilterField(
+            "province", _("Tỉnh, thành phố"), _("Tất cả tỉnh, thành phố"), queries.provinces()
+        ),
         FilterField("agency", _("Bộ, ngành"), _("Tất cả bộ, ngành"), agencies),
         FilterField("audience", _("Đối tượng"), _("Tất cả đối tượng"), audiences),
     ]

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Entry, Field, Level, LifeEvent
 from motcua.catalog.selectors import AUDIENCES
 from motcua.units.models import Agency, Province
 
-HOME_COUNTS_KEY = "portal:home-counts:v1"
+HOME_COUNTS_KEY = "portal:home-counts:v1:{language}"
 HOME_COUNTS_TTL = 5 * 60
 TOP_FIELDS = 12
 BROWSE_LEVELS = (Level.MINISTRY, Level.PROVINCE, Level.COMMUNE)
@@ -69,10 +71,11 @@ def fields_with_counts() -> list[Choice]:
 
 def home_counts() -> dict:
     """Counts for the browse sections of the home page (cached)."""
-    counts = cache.get(HOME_COUNTS_KEY)
+    key = HOME_COUNTS_KEY.format(language=get_language())
+    counts = cache.get(key)
     if counts is None:
         counts = _compute_home_counts()
-        cache.set(HOME_COUNTS_KEY, counts, HOME_COUNTS_TTL)
+        cache.set(key, counts, HOME_COUNTS_TTL)
     return counts
 
 
@@ -83,7 +86,7 @@ def _compute_home_counts() -> dict:
         Choice(level, str(labels[level]), entries.filter(levels__contains=level).count())
         for level in BROWSE_LEVELS
     ]
-    audience_labels = {"citizen": "Công dân", "business": "Doanh nghiệp, tổ chức"}
+    audience_labels = {"citizen": _("Công dân"), "business": _("Doanh nghiệp, tổ chức")}
     audiences = [
         Choice(key, audience_labels[key], entries.filter(**{column: True}).count())
         for key, column in AUDIENCES.items()

@@ -6,7 +6,7 @@ Views only read, through ``motcua.catalog.selectors`` and ``.queries``; they nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponseServerError
@@ -31,6 +31,8 @@ from .forms import SearchParams, filter_fields
 from .pagination import page_links
 
 ONLINE = {OnlineLevel.FULL, OnlineLevel.PARTIAL}
+# Online filing is served by the dossier pages, which own this route.
+ONLINE_FILING_PATH = "/ho-so/nop/{code}/"
 
 
 @require_safe
@@ -67,7 +69,6 @@ def search(request):
         "pages": page_links(params.page, last_page),
         "last_page": last_page,
         "filter_fields": filter_fields(params),
-        "error_anchors": {name: f"f-{name}" for name in params.errors},
     }
     status = 400 if params.errors else 200
     return render(request, "portal/search.html", context, status=status)
@@ -81,6 +82,7 @@ class Submission:
     can_submit_online: bool
     needs_province: bool
     offline_channels: list
+    online_url: str = ""
 
 
 def _submission(procedure: Procedure, province: Province | None) -> Submission:
@@ -93,11 +95,15 @@ def _submission(procedure: Procedure, province: Province | None) -> Submission:
     )
     can_submit = level in ONLINE or national_online
     offline = [c for c in procedure.channels.all() if c.channel != Channel.ONLINE]
+    url = ONLINE_FILING_PATH.format(code=quote(procedure.code, safe=""))
+    if province is not None:
+        url += "?" + urlencode({"tinh": province.qcvn_code})
     return Submission(
         online_level=level,
         can_submit_online=can_submit,
         needs_province=not can_submit and province is None and procedure.has_online_channel,
         offline_channels=offline,
+        online_url=url if can_submit else "",
     )
 
 
@@ -149,6 +155,16 @@ def not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+FALLBACK_500 = (
+    '<!doctype html><html lang="vi"><meta charset="utf-8"><title>Lỗi hệ thống</title>'
+    "<h1>Xin lỗi, hệ thống đang gặp sự cố</h1><p>Hãy thử lại sau ít phút.</p></html>"
+)
+
+
 def server_error(request):
     # No request context: context processors could touch the database or the session.
-    return HttpResponseServerError(loader.get_template("500.html").render({}))
+    try:
+        body = loader.get_template("500.html").render({})
+    except Exception:  # the error page must not fail in its turn (e.g. a missing static file)
+        body = FALLBACK_500
+    return HttpResponseServerError(body)

@@ -15,7 +15,7 @@ from motcua.core.text import fold
 
 from .backends import Candidate, get_backend
 from .query import AnalysedQuery, Vocabulary, analyse
-from .ranking import Document, rank
+from .ranking import Document, group_weight, rank
 
 # Candidates whose score falls below this share of the best one are not results: they matched
 # only the least specific words of the query.
@@ -31,68 +31,66 @@ class SearchOutcome:
     code_matches: list[str] = field(default_factory=list)
 
 
-class _VocabularyCache:
+class _IndexCache:
+    """The vocabulary and the ranking features of every procedure, per process.
+
+    Rebuilt when an import has run (checked at most every VOCABULARY_TTL seconds): a few
+    thousand procedures fit in a few megabytes, and ranking then needs no database read.
+    """
+
     def __init__(self) -> None:
         self.vocabulary: Vocabulary | None = None
+        self.documents: dict[int, Document] = {}
         self.stamp: object = None
         self.checked = 0.0
 
-    def get(self) -> Vocabulary:
+    def get(self) -> tuple[Vocabulary, dict[int, Document]]:
         from motcua.catalog.models import ImportRun, SearchDocument
 
         now = time.monotonic()
         if self.vocabulary is not None and now - self.checked < VOCABULARY_TTL:
-            return self.vocabulary
-        stamp = (ImportRun.objects.aggregate(m=Max("id"))["m"], SearchDocument.objects.count())
+            return self.vocabulary, self.documents
+        stamp = (
+            ImportRun.objects.aggregate(m=Max("id"))["m"],
+            SearchDocument.objects.count(),
+            SearchDocument.objects.aggregate(m=Max("procedure_id"))["m"],
+        )
         if self.vocabulary is None or stamp != self.stamp:
-            texts = SearchDocument.objects.values_list("names_folded", "keywords_folded")
-            self.vocabulary = Vocabulary([f"{names} {keywords}" for names, keywords in texts])
+            rows = list(
+                SearchDocument.objects.values_list(
+                    "procedure_id", "name", "name_folded", "names_folded", "keywords_folded",
+                    "popularity",
+                )
+            )
+            self.vocabulary = Vocabulary([f"{row[3]} {row[4]}" for row in rows])
+            self.documents = {row[0]: Document.build(*row) for row in rows}
+            for document in self.documents.values():
+                document.name_weight = (
+                    sum(self.vocabulary.idf(w) for w in document.name_set) or 1.0
+                )
             self.stamp = stamp
         self.checked = now
-        return self.vocabulary
+        return self.vocabulary, self.documents
 
     def clear(self) -> None:
         self.vocabulary = None
 
 
-vocabulary_cache = _VocabularyCache()
-
-
-def _documents(ids: list[int]) -> dict[int, Document]:
-    from motcua.catalog.models import SearchDocument
-
-    rows = SearchDocument.objects.filter(procedure_id__in=ids).values_list(
-        "procedure_id", "name", "name_folded", "names_folded", "keywords_folded", "popularity"
-    )
-    return {row[0]: Document(*row) for row in rows}
+vocabulary_cache = _IndexCache()
 
 
 def _candidates(backend, query: AnalysedQuery, vocabulary: Vocabulary, limit: int) -> dict:
     """The procedures matching most of the query, by weight of the groups they match.
 
-    The database only says which procedures match each group; how many make the shortlist is
-    decided here, with the same weights as the ranking, so that both engines shortlist the
-    same procedures. A procedure must match every group, or at least one informative one.
+    The database says which procedures match each group and sums the groups' weights (the
+    same weights as the ranking's), so that both engines shortlist the same procedures. A
+    procedure must match every group, or at least one informative one.
     """
-    from .ranking import group_weight
-
-    informative = {id(g) for g in _informative(query, vocabulary).groups}
-    matches = backend.group_matches(query.groups)
+    informative_ids = {id(g) for g in _informative(query, vocabulary).groups}
     weights = [group_weight(g, vocabulary) for g in query.groups]
-    everything = len(query.groups)
-    totals: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    eligible: set[int] = set()
-    for index, ids in matches.items():
-        group = query.groups[index]
-        for pid in ids:
-            totals[pid] = totals.get(pid, 0.0) + weights[index]
-            counts[pid] = counts.get(pid, 0) + 1
-            if id(group) in informative:
-                eligible.add(pid)
-    eligible |= {pid for pid, n in counts.items() if n == everything}
-    shortlist = sorted(eligible, key=lambda pid: (-round(totals[pid], 6), pid))[:limit]
-    return {pid: Candidate(pid, totals[pid], "group") for pid in shortlist}
+    useful = [id(g) in informative_ids for g in query.groups]
+    rows = backend.shortlist(query.groups, weights, useful, limit)
+    return {pid: Candidate(pid, total, "group") for pid, total in rows}
 
 
 #: Words in more than this share of procedures say too little to retrieve by on their own.
@@ -115,7 +113,7 @@ def search_procedures(text: str) -> SearchOutcome:
     """Procedures matching ``text``, best first (at most MOTCUA_SEARCH_CANDIDATES)."""
     from motcua.catalog.models import Entry, Procedure
 
-    vocabulary = vocabulary_cache.get()
+    vocabulary, features = vocabulary_cache.get()
     query = analyse(text, vocabulary=vocabulary)
     outcome = SearchOutcome(query=query)
     limit = settings.MOTCUA_SEARCH_CANDIDATES
@@ -140,10 +138,8 @@ def search_procedures(text: str) -> SearchOutcome:
         for candidate in backend.similar(folded, 30):
             candidates.setdefault(candidate.procedure_id, candidate)
 
-    documents = _documents(list(candidates))
-    for pid, document in documents.items():
-        document.db_score = candidates[pid].db_score
-    ranked = rank(list(documents.values()), query, vocabulary)
+    documents = [features[pid] for pid in candidates if pid in features]
+    ranked = rank(documents, query, vocabulary)
     if ranked:
         best = ranked[0][0]
         ranked = [(s, d) for s, d in ranked if s >= best * RELATIVE_CUTOFF]

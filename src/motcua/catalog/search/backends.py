@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from .query import Group
 
@@ -30,19 +30,35 @@ def _alternative_terms(group: Group) -> list[tuple[str, ...]]:
 class PostgresBackend:
     vendor = "postgresql"
 
-    def group_matches(self, groups: list[Group]) -> dict[int, list[int]]:
-        """For each group (by index), the procedures it matches: one round trip."""
-        parts, params = [], []
-        for index, group in enumerate(groups):
-            alts = [" & ".join(alt) for alt in _alternative_terms(group)]
-            if not alts:
-                continue
-            parts.append(
-                f"SELECT {index:d}, procedure_id FROM catalog_searchdocument "
-                "WHERE search_vector @@ to_tsquery('simple', %s)"
-            )
-            params.append(" | ".join(f"({a})" for a in alts))
-        return _collect(" UNION ALL ".join(parts), params)
+    def group_condition(self, alternatives: list[tuple[str, ...]]) -> tuple[str, str]:
+        """SQL selecting the procedures that match any of ``alternatives``, and its parameter."""
+        query = " | ".join("(" + " & ".join(alt) + ")" for alt in alternatives)
+        return (
+            "SELECT procedure_id AS pid FROM catalog_searchdocument "
+            "WHERE search_vector @@ to_tsquery('simple', %s)",
+            query,
+        )
+
+    def shortlist(self, groups, weights, informative, limit) -> list[tuple[int, float]]:
+        # A few thousand rows: parallel workers cost more to start than they save.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return _shortlist(self, groups, weights, informative, limit)
+
+    def analyse(self) -> None:
+        """Fresh planner statistics after a bulk load."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE catalog_searchdocument")
+            cursor.execute("ANALYZE catalog_entry")
+
+    def maintain(self) -> None:
+        """Reclaim rows an import replaced; outside any transaction (VACUUM needs that)."""
+        if connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE catalog_searchdocument")
+            cursor.execute("VACUUM ANALYZE catalog_entry")
 
     def similar(self, folded_text: str, limit: int) -> list[Candidate]:
         sql = (
@@ -54,11 +70,8 @@ class PostgresBackend:
             cursor.execute(sql, [folded_text, folded_text, limit])
             return [Candidate(pid, float(score), "similar") for pid, score in cursor.fetchall()]
 
-    def index(self, rows: list[tuple[int, str, str]]) -> None:
+    def index(self, rows: list[tuple[int, str, str, str]], removed: list[int]) -> None:
         """Nothing to do: the tsvector is a generated column of the document table."""
-
-    def clear(self) -> None:
-        """Nothing to do: deleting documents deletes their index entries."""
 
 
 class SqliteBackend:
@@ -70,18 +83,21 @@ class SqliteBackend:
     def _quote(token: str) -> str:
         return '"' + token.replace('"', "") + '"'
 
-    def group_matches(self, groups: list[Group]) -> dict[int, list[int]]:
-        parts, params = [], []
-        for index, group in enumerate(groups):
-            alts = [
-                "(" + " AND ".join(self._quote(t) for t in alt) + ")"
-                for alt in _alternative_terms(group)
-            ]
-            if not alts:
-                continue
-            parts.append(f"SELECT {index:d}, rowid FROM {self.FTS} WHERE {self.FTS} MATCH %s")
-            params.append(" OR ".join(alts))
-        return _collect(" UNION ALL ".join(parts), params)
+    def group_condition(self, alternatives: list[tuple[str, ...]]) -> tuple[str, str]:
+        match = " OR ".join(
+            "(" + " AND ".join(self._quote(t) for t in alt) + ")" for alt in alternatives
+        )
+        return f"SELECT rowid AS pid FROM {self.FTS} WHERE {self.FTS} MATCH %s", match
+
+    def shortlist(self, groups, weights, informative, limit) -> list[tuple[int, float]]:
+        return _shortlist(self, groups, weights, informative, limit)
+
+    def analyse(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    def maintain(self) -> None:
+        """Nothing to reclaim: SQLite reuses freed pages."""
 
     def similar(self, folded_text: str, limit: int) -> list[Candidate]:
         grams = {
@@ -100,10 +116,10 @@ class SqliteBackend:
             cursor.execute(sql, [match, limit])
             return [Candidate(pid, float(score), "similar") for pid, score in cursor.fetchall()]
 
-    def index(self, rows: list[tuple[int, str, str, str]]) -> None:
+    def index(self, rows: list[tuple[int, str, str, str]], removed: list[int]) -> None:
         """(procedure_id, names_folded, keywords_folded, name_folded) rows, replacing old ones."""
         with connection.cursor() as cursor:
-            ids = [(row[0],) for row in rows]
+            ids = [(row[0],) for row in rows] + [(pid,) for pid in removed]
             cursor.executemany(f"DELETE FROM {self.FTS} WHERE rowid = %s", ids)
             cursor.executemany(f"DELETE FROM {self.TRIGRAM} WHERE rowid = %s", ids)
             cursor.executemany(
@@ -115,21 +131,33 @@ class SqliteBackend:
                 [(pid, name) for pid, _, _, name in rows],
             )
 
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.FTS}")
-            cursor.execute(f"DELETE FROM {self.TRIGRAM}")
 
-
-def _collect(sql: str, params: list[str]) -> dict[int, list[int]]:
-    matches: dict[int, list[int]] = {}
-    if not sql:
-        return matches
+def _shortlist(
+    backend, groups: list[Group], weights: list[float], informative: list[bool], limit: int
+) -> list[tuple[int, float]]:
+    """The ``limit`` procedures with the greatest total weight of matched groups, among those
+    matching every group or at least one informative group; ties by id. Computed by the
+    database in one statement from per-group matches, the same way on every engine."""
+    parts, params = [], []
+    for group, weight, useful in zip(groups, weights, informative, strict=True):
+        alternatives = _alternative_terms(group)
+        if not alternatives:
+            continue
+        condition, param = backend.group_condition(alternatives)
+        parts.append(f"SELECT pid, %s AS w, %s AS useful FROM ({condition}) g")
+        params.extend([round(weight, 6), 1 if useful else 0, param])
+    if not parts:
+        return []
+    sql = (
+        "SELECT pid, ROUND(SUM(w), 6) AS total FROM ("
+        + " UNION ALL ".join(parts)
+        + ") m GROUP BY pid HAVING COUNT(*) = %s OR MAX(useful) = 1 "
+        "ORDER BY total DESC, pid LIMIT %s"
+    )
+    params.extend([len(parts), limit])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for index, procedure_id in cursor.fetchall():
-            matches.setdefault(index, []).append(procedure_id)
-    return matches
+        return [(pid, float(total)) for pid, total in cursor.fetchall()]
 
 
 def get_backend() -> PostgresBackend | SqliteBackend:

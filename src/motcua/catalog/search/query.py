@@ -11,10 +11,11 @@ folds to it.
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from motcua.core.text import fold, nfc
@@ -71,19 +72,26 @@ class AnalysedQuery:
         }
 
 
+@lru_cache(maxsize=65536)
+def fold_word(word: str) -> str:
+    """``fold`` for single words, cached: queries and the lexicon reuse few distinct words."""
+    return fold(word)
+
+
+@lru_cache(maxsize=65536)
 def _index_form(token: str) -> str:
     """The folded form the index holds: ASCII letters and digits only."""
-    return _NOT_INDEXABLE.sub("", fold(token))
+    return _NOT_INDEXABLE.sub("", fold_word(token))
 
 
 def _has_diacritics(token: str) -> bool:
-    return fold(token) != token.lower()
+    return fold_word(token) != token.lower()
 
 
 def _word_matches(typed: str, lexicon_word: str) -> bool:
     if _has_diacritics(typed):
         return typed == lexicon_word
-    return typed == fold(lexicon_word)
+    return typed == fold_word(lexicon_word)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +101,9 @@ class Lexicon:
     synonyms: tuple[tuple[tuple[str, ...], tuple[Alternative, ...]], ...]
     secondary_phrases: tuple[str, ...] = ()
     known_words: frozenset[str] = frozenset()
+    #: Synonyms and stop phrases by the folded form of their first word, longest first.
+    synonyms_by_first: dict = field(default_factory=dict, compare=False, hash=False)
+    stop_phrases_by_first: dict = field(default_factory=dict, compare=False, hash=False)
 
     @classmethod
     def load(cls, path: Path = LEXICON_PATH) -> Lexicon:
@@ -110,7 +121,16 @@ class Lexicon:
         known = {fold(w) for key, _ in synonyms for w in key}
         known |= {fold(w) for phrase in phrases for w in phrase}
         known |= {fold(w) for w in data.get("stop_words", [])}
+        synonyms_by_first: dict[str, list] = {}
+        for key, alternatives in synonyms:
+            synonyms_by_first.setdefault(fold(key[0]), []).append((key, alternatives))
+        stops_by_first: dict[str, list] = {}
+        for phrase in phrases:
+            if phrase:
+                stops_by_first.setdefault(fold(phrase[0]), []).append(phrase)
         return cls(
+            synonyms_by_first=synonyms_by_first,
+            stop_phrases_by_first=stops_by_first,
             known_words=frozenset(known),
             stop_phrases=tuple(p for p in phrases if p),
             stop_words=frozenset(nfc(w).lower() for w in data.get("stop_words", [])),
@@ -140,7 +160,8 @@ def _strip_stop_phrases(tokens: list[str], lexicon: Lexicon) -> list[str]:
     kept: list[str] = []
     i = 0
     while i < len(tokens):
-        phrase = next((p for p in lexicon.stop_phrases if _match_at(tokens, i, p)), None)
+        options = lexicon.stop_phrases_by_first.get(fold_word(tokens[i]), ())
+        phrase = next((p for p in options if _match_at(tokens, i, p)), None)
         if phrase:
             i += len(phrase)
         else:
@@ -178,10 +199,8 @@ def analyse(
     forms = [w.form for w in words]
     i = 0
     while i < len(words):
-        synonym = next(
-            ((key, alts) for key, alts in lexicon.synonyms if _match_at(forms, i, key)),
-            None,
-        )
+        options = lexicon.synonyms_by_first.get(fold_word(forms[i]), ())
+        synonym = next(((key, alts) for key, alts in options if _match_at(forms, i, key)), None)
         if synonym:
             key, alts = synonym
             span = words[i : i + len(key)]
@@ -303,6 +322,7 @@ class Vocabulary:
             for word in set(words):
                 self.frequency[word] = self.frequency.get(word, 0) + 1
             self.bigrams.update(zip(words, words[1:], strict=False))
+        self._idf: dict[str, float] = {}
         self._deletes: dict[str, set[str]] = {}
         for word in self.frequency:
             if len(word) < 3 or word.isdigit():
@@ -317,9 +337,12 @@ class Vocabulary:
         return (first, second) in self.bigrams
 
     def idf(self, word: str) -> float:
-        import math
-
-        return math.log(1 + self.document_count / (1 + self.frequency.get(word, 0)))
+        value = self._idf.get(word)
+        if value is None:
+            value = self._idf[word] = math.log(
+                1 + self.document_count / (1 + self.frequency.get(word, 0))
+            )
+        return value
 
     def split(self, word: str) -> tuple[str, ...] | None:
         """"dangky" → ("dang", "ky") when both halves are words that follow each other."""

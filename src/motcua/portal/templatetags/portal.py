@@ -87,7 +87,7 @@ def vn_date(value) -> str:
 
 @register.filter
 def level_labels(levels: str) -> list[str]:
-    """"province,commune" → ["Cấp tỉnh", "Cấp xã"]."""
+    """ "province,commune" → ["Cấp tỉnh", "Cấp xã"]."""
     labels = dict(Level.choices)
     return [str(labels[level]) for level in (levels or "").split(",") if level in labels]
 
@@ -106,7 +106,7 @@ def group_title(text: str) -> str:
 
 @register.filter
 def copy_counts(document) -> str:
-    """"Bản chính: 1 · Bản sao: 2", or "" when the source gives no number of copies."""
+    """ "Bản chính: 1 · Bản sao: 2", or "" when the source gives no number of copies."""
     original, copies = document.original_count, document.copy_count
     if not (original or copies):
         return ""

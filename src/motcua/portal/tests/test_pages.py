@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -27,9 +28,12 @@ def test_home_has_the_search_form_and_ways_to_browse(client):
     assert 'action="/tim-kiem/"' in page
     assert "Bạn cần làm thủ tục gì?" in page
     assert 'placeholder="Ví dụ: đăng ký khai sinh"' in page
-    assert "?level=province" in page and "Cấp xã" in page
-    assert "?audience=citizen" in page and "?audience=business" in page
-    assert "?field=" in page and 'href="/linh-vuc/"' in page
+    assert "?level=province" in page
+    assert "Cấp xã" in page
+    assert "?audience=citizen" in page
+    assert "?audience=business" in page
+    assert "?field=" in page
+    assert 'href="/linh-vuc/"' in page
     assert "?agency=000.00.00.G15" in page  # Bộ Tư pháp
     assert page.count('<option value="H') == 34
 
@@ -41,7 +45,8 @@ def test_home_hides_life_events_while_there_are_none(client):
 def test_pages_load_only_our_own_assets(client):
     page = text(client.get("/"))
 
-    assert "<style" not in page and " style=" not in page
+    assert "<style" not in page
+    assert " style=" not in page
     assert re.search(r"<script(?![^>]*\bsrc=\"/static/)", page) is None
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "/static/portal/site.css" in page
@@ -96,11 +101,14 @@ def test_invalid_filters_are_listed_in_an_error_summary_with_the_input_kept(clie
 
     assert response.status_code == 400
     page = text(response)
-    summary = page[page.index('class="error-summary"') : page.index("</ul>", page.index("error-summary"))]
+    summary = page[
+        page.index('class="error-summary"') : page.index("</ul>", page.index("error-summary"))
+    ]
     assert "Cấp thực hiện không hợp lệ." in summary
     assert "Không có tỉnh, thành phố với mã này." in summary
     assert "Số trang phải là một số nguyên từ 1 trở lên." in summary
-    assert 'href="#f-level"' in summary and 'href="#f-province"' in summary
+    assert 'href="#f-level"' in summary
+    assert 'href="#f-province"' in summary
     assert '<option value="galaxy" selected>' in page
     assert '<option value="H99" selected>' in page
     assert 'aria-invalid="true"' in page
@@ -118,11 +126,22 @@ def test_results_are_paginated_by_twenty_with_the_current_page_marked(client):
     assert len(items) == 20
     assert 'aria-current="page"><span class="visually-hidden">Trang </span>1<' in first
     assert "province=H36&amp;page=2" in first
-    assert 'rel="next"' in first and 'rel="prev"' not in first
+    assert 'rel="next"' in first
+    assert 'rel="prev"' not in first
     assert 'aria-current="page"><span class="visually-hidden">Trang </span>2<' in second
     assert 'rel="prev"' in second
     assert '<ol class="result-list" start="21">' in second
-    assert re.findall(r'href="/thu-tuc/[^"]+"', first) != re.findall(r'href="/thu-tuc/[^"]+"', second)
+    assert re.findall(r'href="/thu-tuc/[^"]+"', first) != re.findall(
+        r'href="/thu-tuc/[^"]+"', second
+    )
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "²", "9" * 40, "1.5"])
+def test_a_page_that_is_not_a_small_whole_number_is_an_error(client, page):
+    response = client.get("/tim-kiem/", {"q": "khai sinh", "page": page})
+
+    assert response.status_code == 400
+    assert "Số trang phải là một số nguyên từ 1 trở lên." in text(response)
 
 
 def test_a_page_past_the_end_shows_the_last_page(client):
@@ -152,14 +171,17 @@ def test_procedure_page_shows_times_and_fees_as_numbers_and_the_checklist(client
 
     assert response.status_code == 200
     page = text(response)
-    assert "<h1" in page and "Thủ tục đăng ký khai sinh" in page
+    assert "<h1" in page
+    assert "Thủ tục đăng ký khai sinh" in page
     assert "Giấy tờ cần chuẩn bị" in page
     assert "Giấy chứng sinh" in page
     assert "Bản chính: 1" in page
     assert "Miễn phí" in page
-    assert "Căn cứ pháp lý" in page and "123/2015/NĐ-CP" in page
+    assert "Căn cứ pháp lý" in page
+    assert "123/2015/NĐ-CP" in page
     assert "KQ.G15.000031" in page  # result code
-    assert "Tỉnh Lâm Đồng" in page and f"{BIRTH}.000.00.00.H36" in page
+    assert "Tỉnh Lâm Đồng" in page
+    assert f"{BIRTH}.000.00.00.H36" in page
     assert "Nguồn:" in page
 
 
@@ -180,10 +202,24 @@ def test_procedure_page_formats_a_paid_procedure_in_dong(client):
     assert "Nội dung gốc" in page or channel.fee_text.strip() == amount
 
 
+def test_fractional_processing_time_uses_a_decimal_comma(client):
+    channel = (
+        SubmissionChannel.objects.filter(time_value=Decimal("0.5"), time_unit="hour")
+        .select_related("procedure")
+        .first()
+    )
+
+    page = text(client.get(f"/thu-tuc/{channel.procedure.code}/"))
+
+    assert "0,5 giờ" in page
+
+
 def test_online_action_shown_for_a_procedure_fully_online_in_lam_dong(client):
-    listing = Listing.objects.filter(
-        province__qcvn_code="H36", online_level=OnlineLevel.FULL
-    ).select_related("procedure").first()
+    listing = (
+        Listing.objects.filter(province__qcvn_code="H36", online_level=OnlineLevel.FULL)
+        .select_related("procedure")
+        .first()
+    )
     code = listing.procedure.code
 
     page = text(client.get(f"/thu-tuc/{code}/", {"tinh": "H36"}))
@@ -205,9 +241,11 @@ def test_local_code_defaults_the_province_to_its_own(client):
 
 
 def test_no_online_action_where_the_procedure_is_not_online(client):
-    listing = Listing.objects.filter(
-        province__qcvn_code="H36", online_level=OnlineLevel.NONE
-    ).select_related("procedure").first()
+    listing = (
+        Listing.objects.filter(province__qcvn_code="H36", online_level=OnlineLevel.NONE)
+        .select_related("procedure")
+        .first()
+    )
 
     page = text(client.get(f"/thu-tuc/{listing.procedure.code}/", {"tinh": "H36"}))
 
@@ -266,12 +304,16 @@ def test_server_error_page_renders_without_the_database(rf, django_assert_num_qu
 def test_procedure_link_from_results_breadcrumb_returns_to_them(client):
     results = "/tim-kiem/?q=khai+sinh&level=commune"
 
-    page = text(client.get(f"/thu-tuc/{BIRTH}/", headers={"referer": f"http://testserver{results}"}))
+    page = text(
+        client.get(f"/thu-tuc/{BIRTH}/", headers={"referer": f"http://testserver{results}"})
+    )
 
     assert 'href="/tim-kiem/?q=khai+sinh&amp;level=commune">Kết quả tìm kiếm' in page
 
 
 def test_breadcrumb_ignores_a_referer_from_another_site(client):
-    page = text(client.get(f"/thu-tuc/{BIRTH}/", headers={"referer": "https://evil.example/tim-kiem/"}))
+    page = text(
+        client.get(f"/thu-tuc/{BIRTH}/", headers={"referer": "https://evil.example/tim-kiem/"})
+    )
 
     assert "evil.example" not in page

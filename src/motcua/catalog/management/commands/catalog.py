@@ -8,9 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from motcua.catalog.importers import import_catalog
 from motcua.catalog.models import ImportRun, ProcedureChange
+from motcua.catalog.search.backends import get_backend
 
 FIELD_LABELS = {
     "processing_time": "Thời hạn giải quyết",
+    "processing_time_unit": "  – có ghi đơn vị",
     "fee": "Phí, lệ phí",
     "documents": "Thành phần hồ sơ",
     "channels": "Cách thức thực hiện",
@@ -41,8 +43,14 @@ class Command(BaseCommand):
 
     def handle_import(self, data_dir=None, force=False, no_progress=False, **_):
         summary = import_catalog(data_dir, progress=not no_progress, force=force)
+        if not summary.unchanged:
+            get_backend().maintain()
         if summary.unchanged:
-            self.stdout.write("Danh mục không đổi so với lần nhập trước.")
+            self.stdout.write(
+                f"Danh mục không đổi so với lần nhập trước: {summary.procedures} thủ tục, "
+                f"{summary.entries} dòng danh mục."
+            )
+            return
         self.stdout.write(
             f"Thủ tục: {summary.procedures} (thêm {summary.created}, cập nhật {summary.updated}, "
             f"bỏ {summary.removed}); thủ tục tại tỉnh: {summary.listings}; "
