@@ -53,9 +53,8 @@ def load_real_data() -> None:
     from django.core.management import call_command
 
     from motcua.catalog.importers import import_catalog
-    from motcua.units.importers import import_agencies, import_units
-
     from motcua.catalog.search.backends import get_backend
+    from motcua.units.importers import import_agencies, import_units
 
     call_command("migrate", verbosity=0)
     import_units()
@@ -77,5 +76,7 @@ def median(values: list[float]) -> float:
 
 
 def result(metric: str, value: float, op: str, target: float) -> str:
-    ok = {"<=": value <= target, ">=": value >= target, "<": value < target, ">": value > target}[op]
+    ok = {"<=": value <= target, ">=": value >= target, "<": value < target, ">": value > target}[
+        op
+    ]
     return f"RESULT {metric} {value:.4g} target {op} {target:g} {'PASS' if ok else 'FAIL'}"

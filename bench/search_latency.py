@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import DEFAULT_URL, percentile, result  # noqa: E402
+from _setup import DEFAULT_URL, percentile, result
 
 DEV_SET = Path(__file__).resolve().parent / "data" / "search_dev.jsonl"
 ROUNDS = 3
@@ -66,11 +66,13 @@ def scale_listings(factor: int) -> int:
                 continue
             batch.append(
                 Listing(
-                    procedure_id=pid, province=province,
+                    procedure_id=pid,
+                    province=province,
                     local_code=f"{code}.000.00.00.{province.qcvn_code}",
                     name=name if rng.random() < 0.8 else f"Thủ tục {name[0].lower()}{name[1:]}",
                     agency_id=committees.get(province.id),
-                    online_level=rng.choice(levels), online_level_text="synthetic",
+                    online_level=rng.choice(levels),
+                    online_level_text="synthetic",
                 )
             )
             needed -= 1
@@ -145,11 +147,16 @@ def main() -> int:
             _drop_database(url)
         output = subprocess.run(
             [sys.executable, __file__, "--child", str(scale)],
-            env=env, check=True, capture_output=True, text=True,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         runs.append(json.loads(output.strip().splitlines()[-1]))
-    print(f"{'size':<10}{'entries':>9}{'queries':>9}{'search p50':>12}{'p95':>8}"
-          f"{'detail p50':>12}{'p95':>8}{'ratio p95':>11}")
+    print(
+        f"{'size':<10}{'entries':>9}{'queries':>9}{'search p50':>12}{'p95':>8}"
+        f"{'detail p50':>12}{'p95':>8}{'ratio p95':>11}"
+    )
     for run in runs:
         ratio = run["search"][1] / run["detail"][1]
         run["ratio"] = ratio
@@ -159,7 +166,9 @@ def main() -> int:
             f"{run['detail'][0]:>10.1f}ms{run['detail'][1]:>6.1f}ms{ratio:>11.2f}"
         )
     for run in runs:
-        print(result(f"search_p95_over_detail_p95_x{run['scale']}", run["ratio"], "<=", TARGET_RATIO))
+        print(
+            result(f"search_p95_over_detail_p95_x{run['scale']}", run["ratio"], "<=", TARGET_RATIO)
+        )
     return 0
 
 
@@ -178,8 +187,11 @@ def _drop_database(url: str) -> None:
 
     config = dj_database_url.parse(url)
     with psycopg.connect(
-        host=config["HOST"] or None, port=config["PORT"] or None, user=config["USER"] or None,
-        dbname="postgres", autocommit=True,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        user=config["USER"] or None,
+        dbname="postgres",
+        autocommit=True,
     ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import load_real_data, result, setup_django  # noqa: E402
+from _setup import load_real_data, result, setup_django
 
 DEV_SET = Path(__file__).resolve().parent / "data" / "search_dev.jsonl"
 KS = (1, 5, 10)

@@ -112,7 +112,11 @@ def base_url(server_env, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        # A browser journey that silently does not run is a test that cannot fail.
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it "
+            "(scripts/install-system-packages test)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

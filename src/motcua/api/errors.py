@@ -1,6 +1,6 @@
 """Structured API errors: a stable code, a Vietnamese and an English message, field details.
 
-    {"error": {"code": "invalid", "message": "...", "message_en": "...", "fields": {"limit": [...]}}}
+{"error": {"code": "invalid", "message": "...", "message_en": "...", "fields": {"limit": [...]}}}
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def _field_messages(detail) -> dict:
             key: [str(m) for m in (value if isinstance(value, list) else [value])]
             for key, value in detail.items()
         }
-    return {"non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]}
+    return {
+        "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
+    }
 
 
 def exception_handler(exc, context):

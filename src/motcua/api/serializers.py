@@ -33,7 +33,8 @@ class ProcedureQuerySerializer(serializers.Serializer):
     province = serializers.CharField(required=False, allow_blank=True, max_length=3)
     online_only = serializers.BooleanField(required=False, default=False)
     audience = serializers.ChoiceField(
-        choices=[("citizen", "citizen"), ("business", "business")], required=False,
+        choices=[("citizen", "citizen"), ("business", "business")],
+        required=False,
         allow_blank=True,
     )
 
@@ -76,27 +77,48 @@ class EntryPageSerializer(serializers.Serializer):
 
 
 class ChannelSerializer(serializers.ModelSerializer):
-    time_value = serializers.DecimalField(max_digits=8, decimal_places=2, coerce_to_string=False,
-                                          allow_null=True)
+    time_value = serializers.DecimalField(
+        max_digits=8, decimal_places=2, coerce_to_string=False, allow_null=True
+    )
 
     class Meta:
         model = SubmissionChannel
-        fields = [
-            "channel", "channel_label", "time_value", "time_unit", "time_text", "fee_kind",
-            "fee_amount", "fee_items", "fee_text", "description",
-        ]
+        fields = (
+            "channel",
+            "channel_label",
+            "time_value",
+            "time_unit",
+            "time_text",
+            "fee_kind",
+            "fee_amount",
+            "fee_items",
+            "fee_text",
+            "description",
+        )
 
 
 class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = RequiredDocument
-        fields = ["group", "name", "template", "original_count", "copy_count", "quantity_text"]
+        fields = (
+            "group",
+            "name",
+            "template",
+            "original_count",
+            "copy_count",
+            "quantity_text",
+        )
 
 
 class LegalBasisSerializer(serializers.ModelSerializer):
     class Meta:
         model = LegalBasis
-        fields = ["title", "number", "issued_on", "issuer"]
+        fields = (
+            "title",
+            "number",
+            "issued_on",
+            "issuer",
+        )
 
 
 class ListingSerializer(serializers.ModelSerializer):
@@ -106,10 +128,18 @@ class ListingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Listing
-        fields = [
-            "local_code", "name", "province", "province_code", "province_qcvn_code",
-            "field_name", "agency_text", "online_level", "online_level_text", "decision_number",
-        ]
+        fields = (
+            "local_code",
+            "name",
+            "province",
+            "province_code",
+            "province_qcvn_code",
+            "field_name",
+            "agency_text",
+            "online_level",
+            "online_level_text",
+            "decision_number",
+        )
 
 
 class ResultSerializer(serializers.Serializer):
@@ -134,15 +164,41 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Procedure
-        fields = [
-            "code", "name", "level", "levels", "field", "procedure_type", "decision_number",
-            "subjects", "for_citizens", "for_businesses", "ministry", "implementing_agency",
-            "competent_authority", "authorised_agency", "coordinating_agency",
-            "receiving_address", "steps", "conditions", "result_text", "results",
-            "related_procedures", "has_online_channel", "has_detail", "channels", "documents",
-            "legal_bases", "listings", "listing", "source", "source_url", "version", "updated_at",
+        fields = (
+            "code",
+            "name",
+            "level",
+            "levels",
+            "field",
+            "procedure_type",
+            "decision_number",
+            "subjects",
+            "for_citizens",
+            "for_businesses",
+            "ministry",
+            "implementing_agency",
+            "competent_authority",
+            "authorised_agency",
+            "coordinating_agency",
+            "receiving_address",
+            "steps",
+            "conditions",
+            "result_text",
+            "results",
+            "related_procedures",
+            "has_online_channel",
+            "has_detail",
+            "channels",
+            "documents",
+            "legal_bases",
+            "listings",
+            "listing",
+            "source",
+            "source_url",
+            "version",
+            "updated_at",
             "url",
-        ]
+        )
 
     @extend_schema_field(ListingSerializer(allow_null=True))
     def get_listing(self, procedure: Procedure) -> dict | None:
@@ -160,9 +216,7 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
     def get_field(self, procedure: Procedure) -> str | None:
         return procedure.field.name if procedure.field else None
 
-    @extend_schema_field(
-        serializers.DictField(child=serializers.CharField(), allow_null=True)
-    )
+    @extend_schema_field(serializers.DictField(child=serializers.CharField(), allow_null=True))
     def get_ministry(self, procedure: Procedure) -> dict | None:
         if procedure.ministry is None:
             return None
@@ -178,8 +232,9 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField(help_text="Tiếng Việt")
     message_en = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
-                                   required=False)
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), required=False
+    )
 
 
 class ErrorEnvelopeSerializer(serializers.Serializer):

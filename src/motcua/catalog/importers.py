@@ -28,6 +28,7 @@ from motcua.units import services
 from motcua.units.models import Agency, Province
 
 from . import sources
+from .life_events import sync_life_events
 from .models import (
     Entry,
     Field,
@@ -48,13 +49,39 @@ log = get_logger(__name__)
 
 #: Fields of ProcedureRecord compared to tell what changed on re-import.
 TRACKED = [
-    "name", "field_name", "levels", "procedure_type", "decision_number", "subjects",
-    "implementing_agency", "competent_authority", "authorised_agency", "coordinating_agency",
-    "receiving_address", "steps", "conditions", "result_text", "results", "related_procedures",
-    "channels", "documents", "legal_bases", "source_url", "has_detail", "ministry",
+    "name",
+    "field_name",
+    "levels",
+    "procedure_type",
+    "decision_number",
+    "subjects",
+    "implementing_agency",
+    "competent_authority",
+    "authorised_agency",
+    "coordinating_agency",
+    "receiving_address",
+    "steps",
+    "conditions",
+    "result_text",
+    "results",
+    "related_procedures",
+    "channels",
+    "documents",
+    "legal_bases",
+    "source_url",
+    "has_detail",
+    "ministry",
 ]
 QUALITY_FIELDS = [
-    "processing_time", "processing_time_unit", "fee", "documents", "channels", "legal_basis", "results", "levels", "field",
+    "processing_time",
+    "processing_time_unit",
+    "fee",
+    "documents",
+    "channels",
+    "legal_basis",
+    "results",
+    "levels",
+    "field",
 ]
 
 
@@ -144,8 +171,11 @@ def collect(data_dir: Path, progress: bool) -> tuple[dict, list[sources.ListingR
             if listing.national_code is None:
                 skipped.append(
                     sources.Skipped(
-                        sources.PROVINCIAL_FILES[listing.province], listing.row,
-                        listing.local_code, listing.name, "mã nội bộ: nhập như thủ tục riêng của tỉnh",
+                        sources.PROVINCIAL_FILES[listing.province],
+                        listing.row,
+                        listing.local_code,
+                        listing.name,
+                        "mã nội bộ: nhập như thủ tục riêng của tỉnh",
                     )
                 )
             records[code] = sources.ProcedureRecord(
@@ -200,7 +230,10 @@ def import_catalog(
                 procedure.version += 1
                 changes.append(
                     ProcedureChange(
-                        run=run, code=code, action="updated", fields=changed,
+                        run=run,
+                        code=code,
+                        action="updated",
+                        fields=changed,
                         version=procedure.version,
                     )
                 )
@@ -218,7 +251,13 @@ def import_catalog(
             changes.append(ProcedureChange(run=run, code=code, action="removed"))
 
     Procedure.objects.bulk_create(to_create, batch_size=500)
-    update_fields = [*_procedure_values.fields, "content_hash", "source_data", "version", "is_active"]
+    update_fields = [
+        *_procedure_values.fields,
+        "content_hash",
+        "source_data",
+        "version",
+        "is_active",
+    ]
     Procedure.objects.bulk_update(to_update, update_fields, batch_size=500)
     ProcedureChange.objects.bulk_create(changes, batch_size=1000)
     summary.created = sum(c.action == "created" for c in changes)
@@ -231,16 +270,21 @@ def import_catalog(
     _sync_listings(listings, by_code)
     rebuild_entries()
     rebuild_search_index()
+    vocabulary_cache.clear()
+    unresolved_events = sync_life_events()
     summary.skipped = [asdict(s) for s in skipped]
 
     counts = _counts()
     summary.procedures, summary.listings, summary.entries = (
-        counts["procedures"], counts["listings"], counts["entries"],
+        counts["procedures"],
+        counts["listings"],
+        counts["entries"],
     )
     run.summary = summary.as_dict()
     run.report = {
         "quality": _quality_report([r for r in records.values() if r.has_detail]),
         "skipped": summary.skipped,
+        "life_events_unresolved": unresolved_events,
         "sources": {
             "national": sum(r.source == "national" for r in records.values()),
             "defence": sum(r.source == "defence" for r in records.values()),
@@ -326,11 +370,31 @@ def _procedure_values(record, fields, ministries, popularity) -> dict:
 
 
 _procedure_values.fields = [  # type: ignore[attr-defined]
-    "name", "sort_key", "field", "levels", "procedure_type", "decision_number", "subjects",
-    "for_citizens", "for_businesses", "ministry", "implementing_agency", "competent_authority",
-    "authorised_agency", "coordinating_agency", "receiving_address", "steps", "conditions",
-    "result_text", "results", "related_procedures", "has_online_channel", "has_detail",
-    "source", "source_url", "popularity",
+    "name",
+    "sort_key",
+    "field",
+    "levels",
+    "procedure_type",
+    "decision_number",
+    "subjects",
+    "for_citizens",
+    "for_businesses",
+    "ministry",
+    "implementing_agency",
+    "competent_authority",
+    "authorised_agency",
+    "coordinating_agency",
+    "receiving_address",
+    "steps",
+    "conditions",
+    "result_text",
+    "results",
+    "related_procedures",
+    "has_online_channel",
+    "has_detail",
+    "source",
+    "source_url",
+    "popularity",
 ]
 
 
@@ -348,27 +412,42 @@ def _replace_children(records: dict[str, sources.ProcedureRecord], by_code: dict
         for position, c in enumerate(record.channels):
             channels.append(
                 SubmissionChannel(
-                    procedure_id=pid, position=position, channel=c["channel"],
-                    channel_label=c["channel_label"][:100], time_value=c["time_value"],
-                    time_unit=c["time_unit"], time_text=c["time_text"], fee_kind=c["fee_kind"],
-                    fee_amount=c["fee_amount"], fee_items=c["fee_items"], fee_text=c["fee_text"],
+                    procedure_id=pid,
+                    position=position,
+                    channel=c["channel"],
+                    channel_label=c["channel_label"][:100],
+                    time_value=c["time_value"],
+                    time_unit=c["time_unit"],
+                    time_text=c["time_text"],
+                    fee_kind=c["fee_kind"],
+                    fee_amount=c["fee_amount"],
+                    fee_items=c["fee_items"],
+                    fee_text=c["fee_text"],
                     description=c["description"],
                 )
             )
         for position, d in enumerate(record.documents):
             documents.append(
                 RequiredDocument(
-                    procedure_id=pid, position=position, group=d["group"], name=d["name"],
-                    template=d["template"][:255], original_count=d["original_count"],
-                    copy_count=d["copy_count"], quantity_text=d["quantity_text"][:255],
+                    procedure_id=pid,
+                    position=position,
+                    group=d["group"],
+                    name=d["name"],
+                    template=d["template"][:255],
+                    original_count=d["original_count"],
+                    copy_count=d["copy_count"],
+                    quantity_text=d["quantity_text"][:255],
                 )
             )
         for position, law in enumerate(record.legal_bases):
             issued = law.get("issued_on")
             legal.append(
                 LegalBasis(
-                    procedure_id=pid, position=position, title=law["title"],
-                    number=law["number"][:120], issuer=law.get("issuer", "")[:255],
+                    procedure_id=pid,
+                    position=position,
+                    title=law["title"],
+                    number=law["number"][:120],
+                    issuer=law.get("issuer", "")[:255],
                     issued_on=date.fromisoformat(issued) if issued else None,
                 )
             )
@@ -399,8 +478,7 @@ def _link_agencies(records: dict, by_code: dict, ministries: dict) -> None:
 def _sync_listings(listings: list[sources.ListingRecord], by_code: dict) -> None:
     provinces = {p.qcvn_code: p for p in Province.objects.all()}
     committees = {
-        a.province_id: a
-        for a in Agency.objects.filter(kind=Agency.Kind.PROVINCE_COMMITTEE)
+        a.province_id: a for a in Agency.objects.filter(kind=Agency.Kind.PROVINCE_COMMITTEE)
     }
     existing = {(lst.local_code, lst.agency_text): lst for lst in Listing.objects.all()}
     create, update = [], []
@@ -431,15 +509,36 @@ def _sync_listings(listings: list[sources.ListingRecord], by_code: dict) -> None
     Listing.objects.bulk_create(create, batch_size=1000)
     Listing.objects.bulk_update(
         update,
-        ["procedure_id", "province_id", "name", "field_name", "agency", "online_level",
-         "online_level_text", "decision_number", "source_row"],
+        [
+            "procedure_id",
+            "province_id",
+            "name",
+            "field_name",
+            "agency",
+            "online_level",
+            "online_level_text",
+            "decision_number",
+            "source_row",
+        ],
         batch_size=1000,
     )
 
 
 ENTRY_FIELDS = [
-    "code", "kind", "procedure_id", "listing_id", "name", "sort_key", "levels", "field_id",
-    "province_id", "agency_path", "online_level", "for_citizens", "for_businesses", "rank",
+    "code",
+    "kind",
+    "procedure_id",
+    "listing_id",
+    "name",
+    "sort_key",
+    "levels",
+    "field_id",
+    "province_id",
+    "agency_path",
+    "online_level",
+    "for_citizens",
+    "for_businesses",
+    "rank",
 ]
 
 
@@ -464,7 +563,9 @@ def rebuild_entries() -> int:
     """Bring the denormalised catalogue lines in line with procedures and listings."""
     province_rank = {
         pid: index + 1
-        for index, pid in enumerate(Province.objects.order_by("sort_key").values_list("id", flat=True))
+        for index, pid in enumerate(
+            Province.objects.order_by("sort_key").values_list("id", flat=True)
+        )
     }
     entries = []
     procedures = Procedure.objects.filter(is_active=True).select_related("ministry")
@@ -472,12 +573,18 @@ def rebuild_entries() -> int:
         if procedure.has_detail:
             entries.append(
                 Entry(
-                    code=procedure.code, kind=Entry.Kind.NATIONAL, procedure_id=procedure.id,
-                    name=procedure.name, sort_key=procedure.sort_key, levels=procedure.levels,
+                    code=procedure.code,
+                    kind=Entry.Kind.NATIONAL,
+                    procedure_id=procedure.id,
+                    name=procedure.name,
+                    sort_key=procedure.sort_key,
+                    levels=procedure.levels,
                     field_id=procedure.field_id,
                     agency_path=procedure.ministry.path if procedure.ministry else "",
-                    online_level=OnlineLevel.UNKNOWN, for_citizens=procedure.for_citizens,
-                    for_businesses=procedure.for_businesses, rank=0,
+                    online_level=OnlineLevel.UNKNOWN,
+                    for_citizens=procedure.for_citizens,
+                    for_businesses=procedure.for_businesses,
+                    rank=0,
                 )
             )
     procedure_info = {
@@ -493,12 +600,18 @@ def rebuild_entries() -> int:
             continue
         entries.append(
             Entry(
-                code=listing.local_code, kind=Entry.Kind.PROVINCIAL,
-                procedure_id=listing.procedure_id, listing_id=listing.id, name=listing.name,
-                sort_key=sort_key(listing.name), levels=procedure.levels,
-                field_id=procedure.field_id, province_id=listing.province_id,
+                code=listing.local_code,
+                kind=Entry.Kind.PROVINCIAL,
+                procedure_id=listing.procedure_id,
+                listing_id=listing.id,
+                name=listing.name,
+                sort_key=sort_key(listing.name),
+                levels=procedure.levels,
+                field_id=procedure.field_id,
+                province_id=listing.province_id,
                 agency_path=listing.agency.path if listing.agency else "",
-                online_level=listing.online_level, for_citizens=procedure.for_citizens,
+                online_level=listing.online_level,
+                for_citizens=procedure.for_citizens,
                 for_businesses=procedure.for_businesses,
                 rank=province_rank.get(listing.province_id, 99),
             )
@@ -542,11 +655,19 @@ def rebuild_search_index() -> int:
             )
         )
     fields = [
-        "name", "names", "keywords", "codes", "name_folded", "names_folded", "keywords_folded",
+        "name",
+        "names",
+        "keywords",
+        "codes",
+        "name_folded",
+        "names_folded",
+        "keywords_folded",
         "popularity",
     ]
     indexed = ("names_folded", "keywords_folded", "name_folded")
-    before = {row[0]: row[1:] for row in SearchDocument.objects.values_list("procedure_id", *indexed)}
+    before = {
+        row[0]: row[1:] for row in SearchDocument.objects.values_list("procedure_id", *indexed)
+    }
     _sync_rows(SearchDocument, documents, lambda d: d.procedure_id, fields)
     rows = [(d.procedure_id, d.names_folded, d.keywords_folded, d.name_folded) for d in documents]
     wanted = {row[0] for row in rows}

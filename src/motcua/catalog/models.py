@@ -60,7 +60,7 @@ class Field(models.Model):
     sort_key = models.CharField(max_length=400, db_index=True, editable=False)
 
     class Meta:
-        ordering = ["sort_key"]
+        ordering = ("sort_key",)
         verbose_name = _("lĩnh vực")
         verbose_name_plural = _("lĩnh vực")
 
@@ -82,7 +82,10 @@ class Procedure(TimeStampedModel):
         Field, on_delete=models.PROTECT, null=True, blank=True, related_name="procedures"
     )
     levels = models.CharField(
-        _("cấp thực hiện"), max_length=60, blank=True, help_text=_("Danh sách, cách nhau bởi dấu phẩy.")
+        _("cấp thực hiện"),
+        max_length=60,
+        blank=True,
+        help_text=_("Danh sách, cách nhau bởi dấu phẩy."),
     )
     procedure_type = models.CharField(_("loại thủ tục"), max_length=255, blank=True)
     decision_number = models.CharField(_("số quyết định công bố"), max_length=255, blank=True)
@@ -113,7 +116,9 @@ class Procedure(TimeStampedModel):
     has_online_channel = models.BooleanField(_("có kênh trực tuyến"), default=False)
     has_detail = models.BooleanField(default=True)
     is_active = models.BooleanField(
-        _("đang áp dụng"), default=True, help_text=_("Sai khi thủ tục không còn trong nguồn dữ liệu.")
+        _("đang áp dụng"),
+        default=True,
+        help_text=_("Sai khi thủ tục không còn trong nguồn dữ liệu."),
     )
     source = models.CharField(max_length=12, choices=Source.choices)
     source_url = models.URLField(max_length=500, blank=True)
@@ -125,7 +130,7 @@ class Procedure(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["sort_key"]
+        ordering = ("sort_key",)
         verbose_name = _("thủ tục hành chính")
         verbose_name_plural = _("thủ tục hành chính")
 
@@ -163,7 +168,13 @@ class SubmissionChannel(models.Model):
     description = models.TextField(_("mô tả"), blank=True)
 
     class Meta:
-        ordering = ["procedure", "position"]
+        ordering = (
+            "procedure",
+            "position",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id}: {self.channel_label or self.channel}"
 
 
 class RequiredDocument(models.Model):
@@ -179,7 +190,13 @@ class RequiredDocument(models.Model):
     quantity_text = models.CharField(max_length=255, blank=True)
 
     class Meta:
-        ordering = ["procedure", "position"]
+        ordering = (
+            "procedure",
+            "position",
+        )
+
+    def __str__(self) -> str:
+        return self.name[:80]
 
 
 class LegalBasis(models.Model):
@@ -193,7 +210,13 @@ class LegalBasis(models.Model):
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255, blank=True)
 
     class Meta:
-        ordering = ["procedure", "position"]
+        ordering = (
+            "procedure",
+            "position",
+        )
+
+    def __str__(self) -> str:
+        return self.number or self.title[:80]
 
 
 class Listing(models.Model):
@@ -218,12 +241,15 @@ class Listing(models.Model):
     source_row = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["province__sort_key", "local_code"]
-        constraints = [
+        ordering = (
+            "province__sort_key",
+            "local_code",
+        )
+        constraints = (
             models.UniqueConstraint(
                 fields=["local_code", "agency_text"], name="unique_listing_code_agency"
-            )
-        ]
+            ),
+        )
         verbose_name = _("thủ tục tại tỉnh")
         verbose_name_plural = _("thủ tục tại tỉnh")
 
@@ -252,9 +278,7 @@ class Entry(models.Model):
     sort_key = models.CharField(max_length=400, db_index=True)
     levels = models.CharField(max_length=60, blank=True)
     field = models.ForeignKey(Field, on_delete=models.PROTECT, null=True, blank=True)
-    province = models.ForeignKey(
-        "units.Province", on_delete=models.PROTECT, null=True, blank=True
-    )
+    province = models.ForeignKey("units.Province", on_delete=models.PROTECT, null=True, blank=True)
     agency_path = models.CharField(max_length=255, blank=True, db_index=True)
     online_level = models.CharField(max_length=8, choices=OnlineLevel.choices)
     for_citizens = models.BooleanField(default=False)
@@ -264,15 +288,21 @@ class Entry(models.Model):
     )
 
     class Meta:
-        ordering = ["sort_key", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["code", "listing"], name="unique_entry_code_listing")
-        ]
-        indexes = [
+        ordering = (
+            "sort_key",
+            "rank",
+        )
+        constraints = (
+            models.UniqueConstraint(fields=["code", "listing"], name="unique_entry_code_listing"),
+        )
+        indexes = (
             models.Index(fields=["procedure", "rank"]),
             models.Index(fields=["province", "sort_key"]),
             models.Index(fields=["field", "sort_key"]),
-        ]
+        )
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
 
 
 class SearchDocument(models.Model):
@@ -294,6 +324,9 @@ class SearchDocument(models.Model):
     keywords_folded = models.TextField(blank=True)
     popularity = models.PositiveSmallIntegerField(default=0)
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class LifeEvent(models.Model):
     """A life event (sự kiện) grouping the procedures people need around it."""
@@ -308,7 +341,7 @@ class LifeEvent(models.Model):
     procedures = models.ManyToManyField(Procedure, blank=True, related_name="life_events")
 
     class Meta:
-        ordering = ["position"]
+        ordering = ("position",)
 
     def __str__(self) -> str:
         return self.name
@@ -322,8 +355,11 @@ class ImportRun(models.Model):
     report = models.JSONField(default=dict)
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ("-started_at",)
         get_latest_by = "started_at"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class ProcedureChange(models.Model):
@@ -341,4 +377,10 @@ class ProcedureChange(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["run", "code"]
+        ordering = (
+            "run",
+            "code",
+        )
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.code}"

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from motcua.units.models import Agency, Province
 
-from .models import Entry, Field, Level, Listing, OnlineLevel, Procedure
+from .models import Entry, Field, Level, LifeEvent, Listing, OnlineLevel, Procedure
 from .search import SearchOutcome, search_procedures
 
 AUDIENCES = {"citizen": "for_citizens", "business": "for_businesses"}
@@ -37,6 +37,8 @@ class Filters:
             problems["agency"] = "Không có cơ quan với mã này."
         if self.province and resolve_province(self.province) is None:
             problems["province"] = "Không có tỉnh, thành phố với mã này."
+        if self.life_event and not LifeEvent.objects.filter(slug=self.life_event).exists():
+            problems["life_event"] = "Không có sự kiện này."
         return problems
 
 
@@ -84,9 +86,7 @@ def in_province(province: Province) -> Q:
     province or commune level that it has not listed (every province carries them out)."""
     listed_here = Listing.objects.filter(procedure=OuterRef("procedure"), province=province)
     local_level = Q(levels__contains=Level.PROVINCE) | Q(levels__contains=Level.COMMUNE)
-    return Q(province=province) | (
-        Q(kind=Entry.Kind.NATIONAL) & local_level & ~Exists(listed_here)
-    )
+    return Q(province=province) | (Q(kind=Entry.Kind.NATIONAL) & local_level & ~Exists(listed_here))
 
 
 def _with_relations(entries: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -98,7 +98,9 @@ def list_entries(query: str, filters: Filters, limit: int, offset: int) -> Entry
     entries = filter_entries(filters)
     if not query.strip():
         total = entries.count()
-        page = list(_with_relations(entries.order_by("sort_key", "rank", "id"))[offset : offset + limit])
+        page = list(
+            _with_relations(entries.order_by("sort_key", "rank", "id"))[offset : offset + limit]
+        )
         return EntryPage(count=total, entries=page)
 
     outcome = search_procedures(query)
@@ -148,7 +150,9 @@ def procedure_by_code(code: str) -> tuple[Procedure, Listing | None] | None:
     )
     if procedure is not None:
         return procedure, None
-    listing = Listing.objects.select_related("province", "procedure").filter(local_code=code).first()
+    listing = (
+        Listing.objects.select_related("province", "procedure").filter(local_code=code).first()
+    )
     if listing is None:
         return None
     procedure = (

@@ -42,8 +42,18 @@ DEFENCE_MINISTRY = "Bộ Quốc phòng"
 CITIZEN_MARKERS = ("công dân", "người việt nam", "người nước ngoài", "cán bộ", "cá nhân")
 BUSINESS_MARKERS = ("doanh nghiệp", "hợp tác xã", "tổ chức", "hộ kinh doanh", "htx")
 LOCAL_AGENCY_MARKERS = (
-    "sở ", "ủy ban nhân dân", "ubnd", "cấp tỉnh", "cấp xã", "cấp huyện", "công an tỉnh",
-    "công an xã", "công an cấp", "phòng ", "chi cục", "trung tâm phục vụ",
+    "sở ",
+    "ủy ban nhân dân",
+    "ubnd",
+    "cấp tỉnh",
+    "cấp xã",
+    "cấp huyện",
+    "công an tỉnh",
+    "công an xã",
+    "công an cấp",
+    "phòng ",
+    "chi cục",
+    "trung tâm phục vụ",
 )
 _RESULT_TAIL = re.compile(r"Từ khóa.*$", re.DOTALL)
 
@@ -228,7 +238,12 @@ def read_national(data_dir: Path) -> Iterator[ProcedureRecord]:
                 channels=[_channel_dict(r) for r in channels.rows],
                 documents=[_document_dict(r) for r in documents.rows],
                 legal_bases=[
-                    {"title": nfc(r.title), "number": nfc(r.number), "issued_on": None, "issuer": ""}
+                    {
+                        "title": nfc(r.title),
+                        "number": nfc(r.number),
+                        "issued_on": None,
+                        "issuer": "",
+                    }
                     for r in legal.rows
                 ],
                 source_url=raw.get("detail_url", ""),
@@ -327,7 +342,9 @@ def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
                 steps=long_text(content.get("trình_tự_thực_hiện")),
                 conditions=long_text(content.get("yêu_cầu_điều_kiện_thực_hiện")),
                 result_text=long_text(content.get("kết_quả_thực_hiện")),
-                results=[{"name": r, "code": ""} for r in [text(content.get("kết_quả_thực_hiện"))] if r],
+                results=[
+                    {"name": r, "code": ""} for r in [text(content.get("kết_quả_thực_hiện"))] if r
+                ],
                 channels=channels,
                 documents=documents,
                 legal_bases=legal,
@@ -337,7 +354,10 @@ def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
                 "processing_time": (time_had > 0, time_had > 0 and time_ok == time_had),
                 "processing_time_unit": (time_had > 0, time_had > 0 and time_ok == time_had),
                 "fee": (fee_had > 0, fee_had > 0 and fee_ok == fee_had),
-                "documents": (bool(documents), bool(documents) and all(d["name"] for d in documents)),
+                "documents": (
+                    bool(documents),
+                    bool(documents) and all(d["name"] for d in documents),
+                ),
                 "legal_basis": (bool(legal), bool(legal)),
                 "levels": (True, bool(record.levels)),
                 "field": (bool(record.field_name), bool(record.field_name)),

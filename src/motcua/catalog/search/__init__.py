@@ -58,16 +58,18 @@ class _IndexCache:
         if self.vocabulary is None or stamp != self.stamp:
             rows = list(
                 SearchDocument.objects.values_list(
-                    "procedure_id", "name", "name_folded", "names_folded", "keywords_folded",
+                    "procedure_id",
+                    "name",
+                    "name_folded",
+                    "names_folded",
+                    "keywords_folded",
                     "popularity",
                 )
             )
             self.vocabulary = Vocabulary([f"{row[3]} {row[4]}" for row in rows])
             self.documents = {row[0]: Document.build(*row) for row in rows}
             for document in self.documents.values():
-                document.name_weight = (
-                    sum(self.vocabulary.idf(w) for w in document.name_set) or 1.0
-                )
+                document.name_weight = sum(self.vocabulary.idf(w) for w in document.name_set) or 1.0
             self.stamp = stamp
         self.checked = now
         return self.vocabulary, self.documents
@@ -122,7 +124,9 @@ def search_procedures(text: str) -> SearchOutcome:
     if query.codes:
         national = Procedure.objects.filter(code__in=query.codes, is_active=True)
         matches = list(national.values_list("id", "code"))
-        matches += list(Entry.objects.filter(code__in=query.codes).values_list("procedure_id", "code"))
+        matches += list(
+            Entry.objects.filter(code__in=query.codes).values_list("procedure_id", "code")
+        )
         code_ids = list(dict.fromkeys(pid for pid, _ in matches))
         outcome.code_matches = [code for _, code in matches]
     if not query.groups:

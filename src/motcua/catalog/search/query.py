@@ -11,6 +11,7 @@ folds to it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tomllib
@@ -135,9 +136,7 @@ class Lexicon:
             stop_phrases=tuple(p for p in phrases if p),
             stop_words=frozenset(nfc(w).lower() for w in data.get("stop_words", [])),
             synonyms=tuple(synonyms),
-            secondary_phrases=tuple(
-                " ".join(words(p)) for p in data.get("secondary_phrases", [])
-            ),
+            secondary_phrases=tuple(" ".join(words(p)) for p in data.get("secondary_phrases", [])),
         )
 
     def is_stop_word(self, token: str) -> bool:
@@ -245,7 +244,9 @@ def _spell(tokens: list[str], lexicon: Lexicon, vocabulary: Vocabulary | None) -
             words.extend(_Word(part, part, corrected=True) for part in split)
             continue
         suggestion = vocabulary.correct(folded)
-        words.append(_Word(token, suggestion, corrected=True) if suggestion else _Word(token, token))
+        words.append(
+            _Word(token, suggestion, corrected=True) if suggestion else _Word(token, token)
+        )
     return words
 
 
@@ -321,7 +322,7 @@ class Vocabulary:
             words = text.split()
             for word in set(words):
                 self.frequency[word] = self.frequency.get(word, 0) + 1
-            self.bigrams.update(zip(words, words[1:], strict=False))
+            self.bigrams.update(itertools.pairwise(words))
         self._idf: dict[str, float] = {}
         self._deletes: dict[str, set[str]] = {}
         for word in self.frequency:
@@ -345,7 +346,7 @@ class Vocabulary:
         return value
 
     def split(self, word: str) -> tuple[str, ...] | None:
-        """"dangky" → ("dang", "ky") when both halves are words that follow each other."""
+        """ "dangky" → ("dang", "ky") when both halves are words that follow each other."""
         for cut in range(2, len(word) - 1):
             left, right = word[:cut], word[cut:]
             if self.has_bigram(left, right):

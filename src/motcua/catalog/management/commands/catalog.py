@@ -63,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError("Chưa nhập danh mục: chạy `motcua catalog import` trước.")
         return run
 
-    def handle_report(self, json=False, failures=False, **_):  # noqa: A002
+    def handle_report(self, json=False, failures=False, **_):
         import json as jsonlib
 
         run = self._latest()
@@ -84,18 +84,25 @@ class Command(BaseCommand):
         skipped = run.report.get("skipped", [])
         self.stdout.write(f"Dòng bỏ qua hoặc xử lý riêng: {len(skipped)}")
         for row in skipped:
-            self.stdout.write(f"    {row['source']}:{row['row']} {row['code']} — {row['reason']}: {row['name'][:60]}")
+            self.stdout.write(
+                f"    {row['source']}:{row['row']} {row['code']} — {row['reason']}: "
+                f"{row['name'][:60]}"
+            )
 
-    def handle_changes(self, json=False, **_):  # noqa: A002
+    def handle_changes(self, json=False, **_):
         run = self._latest()
-        changes = list(ProcedureChange.objects.filter(run=run).values("code", "action", "fields", "version"))
+        changes = list(
+            ProcedureChange.objects.filter(run=run).values("code", "action", "fields", "version")
+        )
         if json:
             self.stdout.write(jsonlib_dumps(changes))
             return
         self.stdout.write(f"Lần nhập #{run.id}: {len(changes)} thay đổi")
         for change in changes[:200]:
             fields = ", ".join(change["fields"])
-            self.stdout.write(f"  {change['action']:<8} {change['code']} v{change['version']} {fields}")
+            self.stdout.write(
+                f"  {change['action']:<8} {change['code']} v{change['version']} {fields}"
+            )
 
 
 def jsonlib_dumps(value) -> str:

@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from motcua.catalog.selectors import Filters, list_entries
 from motcua.api.serializers import level_text
+from motcua.catalog.selectors import Filters, list_entries
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="")
         parser.add_argument("--explain", action="store_true", help="In cách hiểu câu truy vấn.")
 
-    def handle(self, query, json=False, limit=10, province="", explain=False, **_):  # noqa: A002
+    def handle(self, query, json=False, limit=10, province="", explain=False, **_):
         page = list_entries(query, Filters(province=province), limit, 0)
         results = [
             {
