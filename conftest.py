@@ -22,3 +22,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
             import_units()
             import_agencies()
             import_catalog()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts and ends with an empty cache (home-page counts are cached)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -71,6 +71,8 @@ def test_pages_have_no_serious_accessibility_violations(page, base_url):
     found["procedure"] = serious_violations(page)
     page.goto(f"{base_url}/tim-kiem/?q=khai+sinh&level=nope")
     found["error summary"] = serious_violations(page)
+    page.goto(f"{base_url}/ho-so/nop/{BIRTH}/?tinh=H36")
+    found["filing"] = serious_violations(page)
 
     assert found == {name: [] for name in found}, found
 
@@ -86,7 +88,13 @@ def test_online_filing_is_offered_in_lam_dong(page, base_url):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/tim-kiem/?q=dang+ky+khai+sinh", f"/thu-tuc/{BIRTH}/?tinh=H36"]
+    "path",
+    [
+        "/",
+        "/tim-kiem/?q=dang+ky+khai+sinh",
+        f"/thu-tuc/{BIRTH}/?tinh=H36",
+        f"/ho-so/nop/{BIRTH}/?tinh=H36",
+    ],
 )
 def test_no_horizontal_scroll_on_a_320_pixel_screen(browser, base_url, path):
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="vi-VN")

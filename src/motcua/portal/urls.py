@@ -9,4 +9,5 @@ urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
     path("linh-vuc/", views.fields, name="fields"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
+    path("ho-so/nop/<str:code>/", views.file, name="file"),
 ]

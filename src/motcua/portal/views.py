@@ -6,7 +6,7 @@ Views only read, through ``motcua.catalog.selectors`` and ``.queries``; they nev
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import Http404, HttpResponseServerError
@@ -31,8 +31,6 @@ from .forms import SearchParams, filter_fields
 from .pagination import page_links
 
 ONLINE = {OnlineLevel.FULL, OnlineLevel.PARTIAL}
-# Online filing is served by the dossier pages, which own this route.
-ONLINE_FILING_PATH = "/ho-so/nop/{code}/"
 
 
 @require_safe
@@ -95,7 +93,7 @@ def _submission(procedure: Procedure, province: Province | None) -> Submission:
     )
     can_submit = level in ONLINE or national_online
     offline = [c for c in procedure.channels.all() if c.channel != Channel.ONLINE]
-    url = ONLINE_FILING_PATH.format(code=quote(procedure.code, safe=""))
+    url = reverse("portal:file", kwargs={"code": procedure.code})
     if province is not None:
         url += "?" + urlencode({"tinh": province.qcvn_code})
     return Submission(
@@ -136,6 +134,27 @@ def procedure(request, code):
         "provinces": queries.provinces(),
     }
     return render(request, "portal/procedure.html", context)
+
+
+@require_safe
+def file(request, code):
+    """Where "Nộp trực tuyến" leads: the procedure, the chosen province, and how to file.
+
+    Filing itself needs a national e-ID login and the dossier service; until they are
+    enabled on this installation the page says so plainly and shows the other ways to file.
+    """
+    found = procedure_by_code(code)
+    if found is None:
+        raise Http404(_("Không có thủ tục với mã này."))
+    procedure, listing = found
+    province = resolve_province(request.GET.get("tinh", "")) or (listing and listing.province)
+    context = {
+        "procedure": procedure,
+        "province": province,
+        "submission": _submission(procedure, province),
+        "channels": list(procedure.channels.all()),
+    }
+    return render(request, "portal/file.html", context)
 
 
 def _results_referer(request) -> str:

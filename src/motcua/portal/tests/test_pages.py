@@ -38,7 +38,20 @@ def test_home_has_the_search_form_and_ways_to_browse(client):
     assert page.count('<option value="H') == 34
 
 
+def test_home_lists_life_events_with_their_procedures(client):
+    page = text(client.get("/"))
+    assert "Theo sự kiện" in page
+    assert "Sinh con" in page
+    assert "life_event=sinh-con" in page
+
+
 def test_home_hides_life_events_while_there_are_none(client):
+    from django.core.cache import cache
+
+    from motcua.catalog.models import LifeEvent
+
+    LifeEvent.objects.all().delete()
+    cache.clear()
     assert "Theo sự kiện" not in text(client.get("/"))
 
 
@@ -317,3 +330,16 @@ def test_breadcrumb_ignores_a_referer_from_another_site(client):
     )
 
     assert "evil.example" not in page
+
+
+def test_the_filing_link_leads_to_a_page_that_says_plainly_what_can_be_done(client):
+    response = client.get("/ho-so/nop/1.001193/?tinh=H36")
+    page = text(response)
+    assert response.status_code == 200
+    assert "Chưa nhận hồ sơ trực tuyến trên hệ thống này" in page
+    assert "Tỉnh Lâm Đồng" in page
+    assert "/thu-tuc/1.001193/?tinh=H36" in page
+
+
+def test_the_filing_page_of_an_unknown_code_is_not_found(client):
+    assert client.get("/ho-so/nop/9.999999/").status_code == 404
