@@ -76,7 +76,12 @@ class EntryPageSerializer(serializers.Serializer):
     results = EntrySerializer(many=True)
 
 
+# Integer fields are declared, not derived from the model: a derived field takes its range
+# from the database engine, and the schema must be the same on PostgreSQL and SQLite.
 class ChannelSerializer(serializers.ModelSerializer):
+    fee_amount = serializers.IntegerField(
+        allow_null=True, min_value=0, help_text="Số tiền chính, đồng (VND)."
+    )
     time_value = serializers.DecimalField(
         max_digits=8, decimal_places=2, coerce_to_string=False, allow_null=True
     )
@@ -98,6 +103,9 @@ class ChannelSerializer(serializers.ModelSerializer):
 
 
 class DocumentSerializer(serializers.ModelSerializer):
+    original_count = serializers.IntegerField(allow_null=True, min_value=0, help_text="Bản chính")
+    copy_count = serializers.IntegerField(allow_null=True, min_value=0, help_text="Bản sao")
+
     class Meta:
         model = RequiredDocument
         fields = (
@@ -161,6 +169,7 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
     listing = serializers.SerializerMethodField(
         help_text="Thủ tục tại tỉnh khi tra cứu bằng mã của tỉnh; null với mã quốc gia."
     )
+    version = serializers.IntegerField(min_value=1, help_text="Tăng mỗi lần nội dung thay đổi.")
 
     class Meta:
         model = Procedure
