@@ -19,6 +19,13 @@ from motcua.catalog.models import (
 LEVEL_LABELS = dict(Level.choices)
 
 
+def portal_url(context: dict, code: str) -> str:
+    """Absolute URL of a procedure's page on the portal (relative without a request)."""
+    path = reverse("portal:procedure", kwargs={"code": code})
+    request = context.get("request")
+    return request.build_absolute_uri(path) if request else path
+
+
 def level_text(levels: str) -> str:
     return ", ".join(str(LEVEL_LABELS[x]) for x in levels.split(",") if x in LEVEL_LABELS)
 
@@ -66,9 +73,7 @@ class EntrySerializer(serializers.Serializer):
         return entry.province.name if entry.province else None
 
     def get_url(self, entry: Entry) -> str:
-        path = reverse("portal:procedure", kwargs={"code": entry.code})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return portal_url(self.context, entry.code)
 
 
 class EntryPageSerializer(serializers.Serializer):
@@ -232,9 +237,7 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
         return {"code": procedure.ministry.code, "name": procedure.ministry.name}
 
     def get_url(self, procedure: Procedure) -> str:
-        path = reverse("portal:procedure", kwargs={"code": procedure.code})
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request else path
+        return portal_url(self.context, procedure.code)
 
 
 class ErrorSerializer(serializers.Serializer):

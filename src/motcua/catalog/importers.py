@@ -13,6 +13,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 
@@ -47,30 +48,9 @@ from .search.backends import get_backend
 
 log = get_logger(__name__)
 
-#: Fields of ProcedureRecord compared to tell what changed on re-import.
+#: Fields of a source record compared to tell what changed on re-import.
 TRACKED = [
-    "name",
-    "field_name",
-    "levels",
-    "procedure_type",
-    "decision_number",
-    "subjects",
-    "implementing_agency",
-    "competent_authority",
-    "authorised_agency",
-    "coordinating_agency",
-    "receiving_address",
-    "steps",
-    "conditions",
-    "result_text",
-    "results",
-    "related_procedures",
-    "channels",
-    "documents",
-    "legal_bases",
-    "source_url",
-    "has_detail",
-    "ministry",
+    f.name for f in dataclass_fields(sources.ProcedureRecord) if f.name not in {"code", "quality"}
 ]
 QUALITY_FIELDS = [
     "processing_time",

@@ -148,32 +148,6 @@ def _quality(result) -> tuple[bool, bool]:
     return (bool(result.had_text), bool(result.had_text and result.ok))
 
 
-def _channel_dict(row) -> dict:
-    return {
-        "channel": str(row.channel),
-        "channel_label": nfc(row.channel_label),
-        "time_value": str(row.time_value) if row.time_value is not None else None,
-        "time_unit": str(row.time_unit) if row.time_unit else "",
-        "time_text": nfc(row.time_text),
-        "fee_kind": str(row.fee_kind),
-        "fee_amount": row.fee_amount,
-        "fee_items": _fee_items(row.fee_items),
-        "fee_text": nfc(row.fee_text),
-        "description": nfc(row.description),
-    }
-
-
-def _document_dict(row) -> dict:
-    return {
-        "group": nfc(row.group),
-        "name": nfc(row.name),
-        "template": nfc(row.template),
-        "original_count": row.original_count,
-        "copy_count": row.copy_count,
-        "quantity_text": nfc(row.quantity_text),
-    }
-
-
 def _channel_quality(channels) -> dict[str, tuple[bool, bool]]:
     """Time counts as parsed when every value was read; a source that gives a bare number
     with no unit is reported apart ("processing_time_unit"), the unit left empty."""
@@ -206,6 +180,66 @@ def channel_code(label: str) -> str:
     return _CHANNELS.get(nfc(label).lower(), "other")
 
 
+#: Text fields of a procedure, by the key each source file uses; long texts keep line breaks.
+NATIONAL_KEYS = {
+    "field_name": "linh_vuc",
+    "procedure_type": "loai_thu_tuc",
+    "decision_number": "so_quyet_dinh",
+    "subjects": "doi_tuong_thuc_hien",
+    "implementing_agency": "co_quan_thuc_hien",
+    "competent_authority": "co_quan_co_tham_quyen",
+    "authorised_agency": "co_quan_duoc_uy_quyen",
+    "coordinating_agency": "co_quan_phoi_hop",
+    "receiving_address": "dia_chi_tiep_nhan",
+    "related_procedures": "thu_tuc_lien_quan",
+}
+DEFENCE_KEYS = {
+    "field_name": "lĩnh_vực",
+    "procedure_type": "loại_thủ_tục",
+    "decision_number": "số_quyết_định",
+    "subjects": "đối_tượng_thực_hiện",
+    "implementing_agency": "cơ_quan_thực_hiện",
+    "competent_authority": "cơ_quan_có_thẩm_quyền",
+    "authorised_agency": "cơ_quan_được_ủy_quyền",
+    "coordinating_agency": "cơ_quan_phối_hợp",
+    "receiving_address": "địa_chỉ_tiếp_nhận_hs",
+}
+LONG_TEXTS = {"steps", "conditions", "result_text"}
+
+
+def _texts(raw: dict, keys: dict[str, str]) -> dict[str, str]:
+    return {
+        name: (long_text if name in LONG_TEXTS else text)(raw.get(key))
+        for name, key in keys.items()
+    }
+
+
+def _channel(row: parsing.ChannelRow) -> dict:
+    return {
+        "channel": str(row.channel),
+        "channel_label": nfc(row.channel_label),
+        "time_value": str(row.time_value) if row.time_value is not None else None,
+        "time_unit": str(row.time_unit) if row.time_unit else "",
+        "time_text": nfc(row.time_text),
+        "fee_kind": str(row.fee_kind),
+        "fee_amount": row.fee_amount,
+        "fee_items": _fee_items(row.fee_items),
+        "fee_text": nfc(row.fee_text),
+        "description": nfc(row.description),
+    }
+
+
+def _document(row: parsing.DocumentRow) -> dict:
+    return {
+        "group": nfc(row.group),
+        "name": nfc(row.name),
+        "template": nfc(row.template),
+        "original_count": row.original_count,
+        "copy_count": row.copy_count,
+        "quantity_text": nfc(row.quantity_text),
+    }
+
+
 def read_national(data_dir: Path) -> Iterator[ProcedureRecord]:
     with gzip.open(data_dir / NATIONAL_FILE, "rt", encoding="utf-8") as handle:
         for line in handle:
@@ -220,23 +254,13 @@ def read_national(data_dir: Path) -> Iterator[ProcedureRecord]:
                 name=nfc(raw["ten_thu_tuc"]),
                 source="national",
                 ministry=MINISTRY_BY_FOLDER.get(folder[0] if folder else "", ""),
-                field_name=text(raw.get("linh_vuc")),
                 levels=parsing.parse_levels(nfc(raw.get("cap_thuc_hien"))),
-                procedure_type=text(raw.get("loai_thu_tuc")),
-                decision_number=text(raw.get("so_quyet_dinh")),
-                subjects=text(raw.get("doi_tuong_thuc_hien")),
-                implementing_agency=text(raw.get("co_quan_thuc_hien")),
-                competent_authority=text(raw.get("co_quan_co_tham_quyen")),
-                authorised_agency=text(raw.get("co_quan_duoc_uy_quyen")),
-                coordinating_agency=text(raw.get("co_quan_phoi_hop")),
-                receiving_address=text(raw.get("dia_chi_tiep_nhan")),
                 steps=long_text(raw.get("trinh_tu_thuc_hien")),
                 conditions=long_text(raw.get("yeu_cau_dieu_kien")),
                 result_text=long_text(_RESULT_TAIL.sub("", raw.get("ket_qua_xu_ly") or "")),
                 results=[{"name": nfc(r.name), "code": nfc(r.code)} for r in results.rows],
-                related_procedures=text(raw.get("thu_tuc_lien_quan")),
-                channels=[_channel_dict(r) for r in channels.rows],
-                documents=[_document_dict(r) for r in documents.rows],
+                channels=[_channel(r) for r in channels.rows],
+                documents=[_document(r) for r in documents.rows],
                 legal_bases=[
                     {
                         "title": nfc(r.title),
@@ -247,6 +271,7 @@ def read_national(data_dir: Path) -> Iterator[ProcedureRecord]:
                     for r in legal.rows
                 ],
                 source_url=raw.get("detail_url", ""),
+                **_texts(raw, NATIONAL_KEYS),
             )
             record.quality = {
                 **_channel_quality(channels),
@@ -269,52 +294,52 @@ def _defence_date(value: str) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def _defence_channel(row: dict) -> parsing.ChannelRow:
+    time_text = nfc(row.get("thoi_han_giai_quyet"))
+    fee_text = nfc(row.get("phi_le_phi"))
+    value, unit = parsing.parse_time(time_text)
+    fee = parsing.parse_fee(fee_text)
+    label = nfc(row.get("hinh_thuc"))
+    return parsing.ChannelRow(
+        channel=channel_code(label),
+        channel_label=label,
+        time_value=value,
+        time_unit=unit,
+        time_text=time_text,
+        fee_kind=fee.kind,
+        fee_amount=fee.amount,
+        fee_items=fee.items,
+        fee_text=fee_text,
+        description=nfc(row.get("mo_ta")),
+    )
+
+
+def _defence_document(row: dict) -> parsing.DocumentRow:
+    quantity = nfc(row.get("ghi_chu"))
+    originals, copies, template = parsing.parse_defence_quantity(nfc(row.get("so_luong")), quantity)
+    return parsing.DocumentRow(
+        group="",
+        name=nfc(row.get("ten_giay_to")),
+        template=template,
+        original_count=originals,
+        copy_count=copies,
+        quantity_text=quantity,
+    )
+
+
+def _share(rows: list, had, ok) -> tuple[bool, bool]:
+    """(had text, parsed) over table rows: parsed when every row with text was read."""
+    with_text = [row for row in rows if had(row)]
+    return bool(with_text), bool(with_text) and all(ok(row) for row in with_text)
+
+
 def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
     with gzip.open(data_dir / DEFENCE_FILE, "rt", encoding="utf-8") as handle:
         for line in handle:
             raw = json.loads(line)
             meta, content, tables = raw["metadata"], raw["content"], raw.get("tables", {})
-            channels = []
-            time_had = time_ok = fee_had = fee_ok = 0
-            for row in tables.get("hinh_thuc_nop", []):
-                value, unit = parsing.parse_time(nfc(row.get("thoi_han_giai_quyet")))
-                fee = parsing.parse_fee(nfc(row.get("phi_le_phi")))
-                label = nfc(row.get("hinh_thuc"))
-                time_text = nfc(row.get("thoi_han_giai_quyet"))
-                fee_text = nfc(row.get("phi_le_phi"))
-                time_had += not parsing.is_placeholder(time_text)
-                time_ok += bool(unit) and not parsing.is_placeholder(time_text)
-                fee_had += not parsing.is_placeholder(fee_text)
-                fee_ok += fee.kind != "unknown" and not parsing.is_placeholder(fee_text)
-                channels.append(
-                    {
-                        "channel": channel_code(label),
-                        "channel_label": label,
-                        "time_value": str(value) if value is not None else None,
-                        "time_unit": unit or "",
-                        "time_text": time_text,
-                        "fee_kind": fee.kind,
-                        "fee_amount": fee.amount,
-                        "fee_items": _fee_items(fee.items),
-                        "fee_text": fee_text,
-                        "description": nfc(row.get("mo_ta")),
-                    }
-                )
-            documents = []
-            for row in tables.get("thanh_phan_ho_so", []):
-                originals, copies, template = parsing.parse_defence_quantity(
-                    nfc(row.get("so_luong")), nfc(row.get("ghi_chu"))
-                )
-                documents.append(
-                    {
-                        "group": "",
-                        "name": nfc(row.get("ten_giay_to")),
-                        "template": template,
-                        "original_count": originals,
-                        "copy_count": copies,
-                        "quantity_text": nfc(row.get("ghi_chu")),
-                    }
-                )
+            channels = [_defence_channel(row) for row in tables.get("hinh_thuc_nop", [])]
+            documents = [_defence_document(row) for row in tables.get("thanh_phan_ho_so", [])]
             legal = [
                 {
                     "title": nfc(row.get("trich_yeu")) or nfc(row.get("so_ky_hieu")),
@@ -324,40 +349,35 @@ def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
                 }
                 for row in tables.get("can_cu_phap_ly", [])
             ]
+            result = text(content.get("kết_quả_thực_hiện"))
             record = ProcedureRecord(
                 code=nfc(meta["mã_thủ_tục"]),
                 name=nfc(meta["tên_thủ_tục"]),
                 source="defence",
                 ministry=DEFENCE_MINISTRY,
-                field_name=text(meta.get("lĩnh_vực")),
                 levels=parsing.parse_levels(nfc(meta.get("cấp_thực_hiện"))),
-                procedure_type=text(meta.get("loại_thủ_tục")),
-                decision_number=text(meta.get("số_quyết_định")),
-                subjects=text(content.get("đối_tượng_thực_hiện")),
-                implementing_agency=text(content.get("cơ_quan_thực_hiện")),
-                competent_authority=text(content.get("cơ_quan_có_thẩm_quyền")),
-                authorised_agency=text(content.get("cơ_quan_được_ủy_quyền")),
-                coordinating_agency=text(content.get("cơ_quan_phối_hợp")),
-                receiving_address=text(content.get("địa_chỉ_tiếp_nhận_hs")),
                 steps=long_text(content.get("trình_tự_thực_hiện")),
                 conditions=long_text(content.get("yêu_cầu_điều_kiện_thực_hiện")),
                 result_text=long_text(content.get("kết_quả_thực_hiện")),
-                results=[
-                    {"name": r, "code": ""} for r in [text(content.get("kết_quả_thực_hiện"))] if r
-                ],
-                channels=channels,
-                documents=documents,
+                results=[{"name": result, "code": ""}] if result else [],
+                channels=[_channel(row) for row in channels],
+                documents=[_document(row) for row in documents],
                 legal_bases=legal,
+                **_texts({**meta, **content}, DEFENCE_KEYS),
+            )
+            timed = _share(
+                channels, lambda r: not parsing.is_placeholder(r.time_text), lambda r: r.time_unit
             )
             record.quality = {
                 "channels": (bool(channels), bool(channels)),
-                "processing_time": (time_had > 0, time_had > 0 and time_ok == time_had),
-                "processing_time_unit": (time_had > 0, time_had > 0 and time_ok == time_had),
-                "fee": (fee_had > 0, fee_had > 0 and fee_ok == fee_had),
-                "documents": (
-                    bool(documents),
-                    bool(documents) and all(d["name"] for d in documents),
+                "processing_time": timed,
+                "processing_time_unit": timed,
+                "fee": _share(
+                    channels,
+                    lambda r: not parsing.is_placeholder(r.fee_text),
+                    lambda r: r.fee_kind != "unknown",
                 ),
+                "documents": _share(documents, lambda r: True, lambda r: bool(r.name)),
                 "legal_basis": (bool(legal), bool(legal)),
                 "levels": (True, bool(record.levels)),
                 "field": (bool(record.field_name), bool(record.field_name)),
