@@ -14,6 +14,11 @@ from pathlib import Path
 
 import pytest
 
+# Playwright's sync API keeps an event loop running in this thread for the whole session; the
+# journeys never touch Django's database in-process, but tests that run after them in the same
+# worker do, and Django would refuse them as "called from an async context".
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",

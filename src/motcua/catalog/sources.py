@@ -134,6 +134,14 @@ class Skipped:
     reason: str
 
 
+_NAME_LEAD = re.compile(r"^[\s.,;:\-–—•*+]+")
+
+
+def name(value: str | None) -> str:
+    """A procedure's name: NFC, one line, without the stray bullets some sources start with."""
+    return _NAME_LEAD.sub("", nfc(value))
+
+
 def text(value: str | None) -> str:
     value = nfc(value)
     return "" if parsing.is_placeholder(value) else value
@@ -251,7 +259,7 @@ def read_national(data_dir: Path) -> Iterator[ProcedureRecord]:
             results = parsing.parse_results(nfc(raw.get("ket_qua_xu_ly")))
             record = ProcedureRecord(
                 code=nfc(raw["ma_thu_tuc"]),
-                name=nfc(raw["ten_thu_tuc"]),
+                name=name(raw["ten_thu_tuc"]),
                 source="national",
                 ministry=MINISTRY_BY_FOLDER.get(folder[0] if folder else "", ""),
                 levels=parsing.parse_levels(nfc(raw.get("cap_thuc_hien"))),
@@ -352,7 +360,7 @@ def read_defence(data_dir: Path) -> Iterator[ProcedureRecord]:
             result = text(content.get("kết_quả_thực_hiện"))
             record = ProcedureRecord(
                 code=nfc(meta["mã_thủ_tục"]),
-                name=nfc(meta["tên_thủ_tục"]),
+                name=name(meta["tên_thủ_tục"]),
                 source="defence",
                 ministry=DEFENCE_MINISTRY,
                 levels=parsing.parse_levels(nfc(meta.get("cấp_thực_hiện"))),
@@ -403,31 +411,31 @@ def read_provincial(data_dir: Path, province: str) -> tuple[list[ListingRecord],
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for row_number, row in enumerate(csv.DictReader(handle), start=2):
             if "ma_tthc" in row:  # Lạng Sơn export
-                code, name = nfc(row["ma_tthc"]), nfc(row["ten_tthc"])
+                code, title = nfc(row["ma_tthc"]), name(row["ten_tthc"])
                 field_name, agency, level = nfc(row["linh_vuc"]), "", nfc(row["muc_do_dvc"])
                 decision = nfc(row.get("quyet_dinh"))
             else:  # Lâm Đồng list
-                code, name = nfc(row["code"]), nfc(row["name"])
+                code, title = nfc(row["code"]), name(row["name"])
                 field_name, agency, level = nfc(row["field"]), nfc(row["org"]), nfc(row["level"])
                 decision = ""
             source = PROVINCIAL_FILES[province]
-            if not code or not name:
-                skipped.append(Skipped(source, row_number, code, name, "thiếu mã hoặc tên"))
+            if not code or not title:
+                skipped.append(Skipped(source, row_number, code, title, "thiếu mã hoặc tên"))
                 continue
-            if _TEST_ROW.search(name) or _TEST_ROW.search(code.replace("_", " ")):
-                skipped.append(Skipped(source, row_number, code, name, "dòng thử nghiệm"))
+            if _TEST_ROW.search(title) or _TEST_ROW.search(code.replace("_", " ")):
+                skipped.append(Skipped(source, row_number, code, title, "dòng thử nghiệm"))
                 continue
             key = (code, agency)
             if key in seen:
-                reason = "trùng mã" if seen[key].name == name else "trùng mã, khác tên"
-                skipped.append(Skipped(source, row_number, code, name, reason))
+                reason = "trùng mã" if seen[key].name == title else "trùng mã, khác tên"
+                skipped.append(Skipped(source, row_number, code, title, reason))
                 continue
             record = ListingRecord(
                 province=province,
                 row=row_number,
                 local_code=code,
                 national_code=national_code(code),
-                name=name,
+                name=title,
                 field_name=field_name,
                 agency_text=agency,
                 online_level_text=level,
