@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_prometheus",
     "motcua.core",
+    "motcua.accounts",
     "motcua.units",
     "motcua.catalog",
     "motcua.portal",
@@ -90,6 +91,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME", None)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
