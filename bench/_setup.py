@@ -1,7 +1,8 @@
 """Shared set-up of the benchmarks: a database of their own, migrated, with the real data.
 
-The database is DATABASE_URL (default: PostgreSQL ``motcua_bench`` on this machine). It is
-created when missing; the bundled data is imported when it has changed.
+The database is DATABASE_URL (default: PostgreSQL ``motcua_bench`` on this machine). Every
+run starts from an empty database (dropped and created again), so figures never depend on
+what an earlier run or an older schema left behind.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ def setup_django() -> None:
     os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     os.environ.setdefault("MOTCUA_LOG_LEVEL", "WARNING")
-    _ensure_postgres_database(os.environ["DATABASE_URL"])
+    fresh_database(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
 
 
-def _ensure_postgres_database(url: str) -> None:
-    if not url.startswith(("postgres://", "postgresql://")):
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark database (PostgreSQL), or delete the SQLite file."""
+    if url.startswith("sqlite"):
+        Path(url.split("sqlite:///", 1)[1]).unlink(missing_ok=True)
         return
     import dj_database_url
     import psycopg
@@ -42,11 +45,8 @@ def _ensure_postgres_database(url: str) -> None:
         "autocommit": True,
     }
     with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def load_real_data() -> None:

@@ -143,8 +143,6 @@ def main() -> int:
     runs = []
     for scale, url in ((1, base), (20, _scaled_url(base))):
         env = {**os.environ, "DATABASE_URL": url, "MOTCUA_LOG_LEVEL": "WARNING"}
-        if scale > 1:
-            _drop_database(url)
         output = subprocess.run(
             [sys.executable, __file__, "--child", str(scale)],
             env=env,
@@ -176,24 +174,6 @@ def _scaled_url(url: str) -> str:
     if url.startswith("sqlite"):
         return url.replace(".sqlite3", "_x20.sqlite3")
     return url.rstrip("/") + "_x20"
-
-
-def _drop_database(url: str) -> None:
-    if url.startswith("sqlite"):
-        Path(url.split("sqlite:///", 1)[1]).unlink(missing_ok=True)
-        return
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    with psycopg.connect(
-        host=config["HOST"] or None,
-        port=config["PORT"] or None,
-        user=config["USER"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}"')
 
 
 if __name__ == "__main__":

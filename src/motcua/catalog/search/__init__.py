@@ -105,7 +105,7 @@ def _informative(query: AnalysedQuery, vocabulary: Vocabulary) -> AnalysedQuery:
     def informative(alternative: tuple[str, ...]) -> bool:
         if not alternative or all(token.isdigit() for token in alternative):
             return False
-        return min(vocabulary.frequency.get(token, 0) for token in alternative) <= limit
+        return vocabulary.document_frequency(alternative) <= limit
 
     groups = [g for g in query.groups if any(informative(alt) for alt in g.alternatives)]
     return AnalysedQuery(text=query.text, groups=groups, has_diacritics=query.has_diacritics)

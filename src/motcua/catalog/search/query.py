@@ -317,12 +317,13 @@ class Vocabulary:
     def __init__(self, documents: list[str]):
         self.document_count = max(len(documents), 1)
         self.frequency: dict[str, int] = {}
-        self.bigrams: set[tuple[str, str]] = set()
+        self.bigrams: dict[tuple[str, str], int] = {}
         for text in documents:
             words = text.split()
             for word in set(words):
                 self.frequency[word] = self.frequency.get(word, 0) + 1
-            self.bigrams.update(itertools.pairwise(words))
+            for pair in set(itertools.pairwise(words)):
+                self.bigrams[pair] = self.bigrams.get(pair, 0) + 1
         self._idf: dict[str, float] = {}
         self._deletes: dict[str, set[str]] = {}
         for word in self.frequency:
@@ -336,6 +337,12 @@ class Vocabulary:
 
     def has_bigram(self, first: str, second: str) -> bool:
         return (first, second) in self.bigrams
+
+    def document_frequency(self, words: tuple[str, ...]) -> int:
+        """Documents holding ``words``: exact for one word; for a phrase, its rarest pair."""
+        if len(words) == 1:
+            return self.frequency.get(words[0], 0)
+        return min(self.bigrams.get(pair, 0) for pair in itertools.pairwise(words))
 
     def idf(self, word: str) -> float:
         value = self._idf.get(word)
@@ -354,14 +361,24 @@ class Vocabulary:
         return None
 
     def correct_in_context(self, word: str, left: str | None, right: str | None) -> str | None:
-        """The word one edit away that forms a known pair with a neighbour, if any."""
+        """The word one edit away that fits between the neighbours, if any.
+
+        With both neighbours the change must form a known pair with each; with one, the pair
+        must be common and the word typed much rarer than the change, so that a real but rare
+        word of a question ("mất", "bố") is not "corrected" into something else.
+        """
         best = None
         for candidate in self._neighbours(word, 1):
             if candidate == word:
                 continue
-            fits_left = left is None or self.has_bigram(left, candidate)
-            fits_right = right is None or self.has_bigram(candidate, right)
-            if (left or right) and fits_left and fits_right:
+            left_pair = self.bigrams.get((left, candidate), 0) if left else None
+            right_pair = self.bigrams.get((candidate, right), 0) if right else None
+            if left and right:
+                fits = bool(left_pair) and bool(right_pair)
+            else:
+                pair = left_pair or right_pair or 0
+                fits = pair >= 5 and self.frequency.get(word, 0) * 10 < self.frequency[candidate]
+            if fits:
                 key = (-self.frequency[candidate], candidate)
                 if best is None or key < best[0]:
                     best = (key, candidate)

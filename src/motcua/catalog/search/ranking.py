@@ -91,20 +91,46 @@ def _alternative_in(alternative: tuple[str, ...], words: frozenset[str]) -> bool
     return bool(alternative) and words.issuperset(alternative)
 
 
-def _group_match(group: Group, document: Document) -> tuple[float, bool]:
-    """(weight of the best match of ``group`` in the name, whether it is in the main name)."""
+def _phrase_in(alternative: tuple[str, ...], document: Document) -> bool:
+    """The words of ``alternative`` next to each other in the name ("khai tử", not "khai
+    thác … điện tử")."""
+    if not _alternative_in(alternative, document.name_set):
+        return False
+    if len(alternative) == 1:
+        return True
+    positions = document.positions
+    return any(
+        all(start + i in positions.get(word, ()) for i, word in enumerate(alternative[1:], 1))
+        for start in positions.get(alternative[0], ())
+    )
+
+
+def _group_match(group: Group, document: Document, vocabulary: Vocabulary) -> tuple[float, bool]:
+    """(what the best match of ``group`` in the name is worth, whether it is in the main name).
+
+    A match is worth the rarity of the words that matched: "làm" matched as "cấp" is worth
+    what "cấp" is worth, which is little.
+    """
     for index, alternative in enumerate(group.alternatives):
-        if not _alternative_in(alternative, document.name_set):
+        if not _phrase_in(alternative, document):
             continue
+        worth = _alternative_weight(alternative, vocabulary)
         if index > 0:
-            return MATCH["corrected" if group.corrected else "synonym"], True
+            return worth * MATCH["corrected" if group.corrected else "synonym"], True
         marked = [w for w in group.accented if fold_word(w) != w]
         if marked and not all(w in document.accented for w in marked):
-            return MATCH["accent_differs"], True
-        return MATCH["exact"], True
-    if any(_alternative_in(alt, document.all_names) for alt in group.alternatives):
-        return MATCH["other_name"], False
+            return worth * MATCH["accent_differs"], True
+        return worth * MATCH["exact"], True
+    for alternative in group.alternatives:
+        if _alternative_in(alternative, document.all_names):
+            return _alternative_weight(alternative, vocabulary) * MATCH["other_name"], False
     return 0.0, False
+
+
+def _alternative_weight(alternative: tuple[str, ...], vocabulary: Vocabulary) -> float:
+    if all(t.isdigit() for t in alternative):
+        return 0.3
+    return sum(vocabulary.idf(t) for t in alternative)
 
 
 def _in_order(left: Group, right: Group, positions: dict[str, tuple[int, ...]]) -> bool:
@@ -120,9 +146,7 @@ def _in_order(left: Group, right: Group, positions: dict[str, tuple[int, ...]]) 
 def group_weight(group: Group, vocabulary: Vocabulary) -> float:
     """Rare words weigh more; a phrase weighs its words together ("khai tử" is rare even if
     "khai" and "tử" are not); a bare number says little."""
-    if all(t.isdigit() for alt in group.alternatives for t in alt):
-        return 0.3
-    return max((sum(vocabulary.idf(t) for t in alt) for alt in group.alternatives), default=1.0)
+    return max((_alternative_weight(alt, vocabulary) for alt in group.alternatives), default=1.0)
 
 
 @dataclass(slots=True)
@@ -153,8 +177,8 @@ def score(
     matched_words = 0
     hits: list[bool] = []
     for group, weight in zip(query.groups, features.weights, strict=True):
-        strength, in_main_name = _group_match(group, document)
-        in_name += weight * strength
+        worth, in_main_name = _group_match(group, document, vocabulary)
+        in_name += worth
         hits.append(in_main_name)
         if in_main_name:
             matched_words += max(len(a) for a in group.alternatives)
