@@ -4,6 +4,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
+EID_PORT ?= 8001
 WORKERS ?= 2
 BENCH ?= search_latency
 VENV := .venv
@@ -29,10 +30,17 @@ system-deps:
 browser:
 	scripts/install-system-packages test
 
-## Serve the portal on http://$(HOST):$(PORT) with SQLite, the real catalogue and demo accounts.
+## Serve the portal on http://$(HOST):$(PORT) with SQLite, the real catalogue, demo accounts
+## and the bundled e-ID test provider on 127.0.0.1:$(EID_PORT).
+run: export EID_ISSUER = http://127.0.0.1:$(EID_PORT)/o
+run: export MOTCUA_EID_DISCOVERY_URL = http://127.0.0.1:$(EID_PORT)/o/.well-known/openid-configuration
+run: export EID_REDIRECT_URIS = http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ http://127.0.0.1:$(PORT)/tai-khoan/vneid/ve/ http://localhost:$(PORT)/tai-khoan/vneid/ve/
+run: export EID_POST_LOGOUT_REDIRECT_URIS = http://$(HOST):$(PORT)/ http://127.0.0.1:$(PORT)/ http://localhost:$(PORT)/
 run: setup system-deps
 	$(BIN)/motcua bootstrap --demo
-	$(BIN)/gunicorn motcua.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 5
+	$(BIN)/motcua-eid bootstrap
+	WEB_HOST=$(HOST) WEB_PORT=$(PORT) WEB_WORKERS=$(WORKERS) EID_PORT=$(EID_PORT) \
+		$(BIN)/honcho start
 
 ## Every test: on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
 test: setup browser

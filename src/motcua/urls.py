@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("django_prometheus.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", include("motcua.api.urls")),
+    path("tai-khoan/", include("motcua.accounts.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

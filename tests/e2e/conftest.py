@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures.eid import *  # noqa: F403  (the e-ID provider the portal logs in with)
+
 # Playwright's sync API keeps an event loop running in this thread for the whole session; the
 # journeys never touch Django's database in-process, but tests that run after them in the same
 # worker do, and Django would refuse them as "called from an async context".
@@ -47,7 +49,8 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory) -> dict[str, str]:
+def server_env(tmp_path_factory, eid_provider) -> dict[str, str]:
+    """The portal's environment: its own SQLite database, pointed at the test e-ID provider."""
     var_dir = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ)
     env.update(
@@ -56,6 +59,9 @@ def server_env(tmp_path_factory) -> dict[str, str]:
             "DATABASE_URL": f"sqlite:///{var_dir / 'e2e.sqlite3'}",
             "DJANGO_SETTINGS_MODULE": "motcua.settings",
             "MOTCUA_LOG_LEVEL": "WARNING",
+            "MOTCUA_EID_DISCOVERY_URL": eid_provider.discovery_url,
+            "MOTCUA_EID_CLIENT_ID": eid_provider.client_id,
+            "MOTCUA_EID_CLIENT_SECRET": eid_provider.client_secret,
         }
     )
     return env
@@ -92,7 +98,8 @@ def base_url(server_env, tmp_path_factory) -> str:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "1",
+                "2",
+                "--no-control-socket",
             ],
             env=server_env,
             stdout=log,

@@ -1,10 +1,13 @@
 """Base settings shared by every environment. Defaults run the embedded installation."""
 
+import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
 from motcua.core.env import env
+from motcua.core.middleware import CSP
 
 SRC_DIR = Path(__file__).resolve().parents[2]
 BASE_DIR = SRC_DIR.parent
@@ -154,6 +157,58 @@ SPECTACULAR_SETTINGS = {
 MOTCUA_SEARCH_CANDIDATES = env("MOTCUA_SEARCH_CANDIDATES", 200)
 MOTCUA_PAGE_SIZE = env("MOTCUA_PAGE_SIZE", 20)
 MOTCUA_API_MAX_LIMIT = env("MOTCUA_API_MAX_LIMIT", 100)
+
+# --- e-ID: login with VNeID (OpenID Connect) ------------------------------------------------
+# See docs/identity.md. The defaults talk to the bundled test provider (`motcua-eid`, port 8001).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:eid_login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "portal:home"
+MOTCUA_EID_PROVIDER = env("MOTCUA_EID_PROVIDER", "oidc")
+MOTCUA_EID_DISCOVERY_URL = env(
+    "MOTCUA_EID_DISCOVERY_URL", "http://127.0.0.1:8001/o/.well-known/openid-configuration"
+)
+MOTCUA_EID_CLIENT_ID = env("MOTCUA_EID_CLIENT_ID", "motcua-portal")
+MOTCUA_EID_CLIENT_SECRET = env("MOTCUA_EID_CLIENT_SECRET", "motcua-portal-dev-secret")
+# "" = chosen from the provider's discovery document (client_secret_basic, else _post).
+MOTCUA_EID_TOKEN_AUTH_METHOD = env("MOTCUA_EID_TOKEN_AUTH_METHOD", "")
+MOTCUA_EID_SCOPES = env("MOTCUA_EID_SCOPES", ["openid", "profile", "vneid"])
+# Levels of assurance asked for, in order of preference (sent as acr_values).
+MOTCUA_EID_ACR_VALUES = env(
+    "MOTCUA_EID_ACR_VALUES", ["urn:vneid:acr:level2", "urn:vneid:acr:level1"]
+)
+# The provider's acr values and the VNeID level (1 or 2) each one means; JSON in the environment.
+MOTCUA_EID_ACR_LEVELS = env(
+    "MOTCUA_EID_ACR_LEVELS",
+    {"urn:vneid:acr:level1": 1, "urn:vneid:acr:level2": 2},
+    cast=json.loads,
+)
+MOTCUA_EID_MIN_LEVEL = env("MOTCUA_EID_MIN_LEVEL", 1)
+# False only for a provider that sends no nonce in its ID tokens (a nonce sent is still checked).
+MOTCUA_EID_REQUIRE_NONCE = env("MOTCUA_EID_REQUIRE_NONCE", True)
+MOTCUA_EID_USE_USERINFO = env("MOTCUA_EID_USE_USERINFO", True)
+MOTCUA_EID_SIGNING_ALGS = env(
+    "MOTCUA_EID_SIGNING_ALGS", ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256"]
+)
+# Our private key (JWK, JWK set, PEM, or a file path) for providers that encrypt ID tokens.
+MOTCUA_EID_DECRYPTION_KEY = env("MOTCUA_EID_DECRYPTION_KEY", "")
+# "" = built from the request: https://<host>/tai-khoan/vneid/ve/ and https://<host>/.
+MOTCUA_EID_REDIRECT_URI = env("MOTCUA_EID_REDIRECT_URI", "")
+MOTCUA_EID_POST_LOGOUT_REDIRECT_URI = env("MOTCUA_EID_POST_LOGOUT_REDIRECT_URI", "")
+MOTCUA_EID_TIMEOUT = env("MOTCUA_EID_TIMEOUT", 10.0)
+MOTCUA_EID_METADATA_TTL = env("MOTCUA_EID_METADATA_TTL", 3600)
+MOTCUA_EID_CLOCK_SKEW = env("MOTCUA_EID_CLOCK_SKEW", 120)
+MOTCUA_EID_FLOW_TTL = env("MOTCUA_EID_FLOW_TTL", 900)
+
+# Logging out ends with a redirect to the provider: forms may end there (CSP form-action).
+_eid_origin = urlsplit(MOTCUA_EID_DISCOVERY_URL)
+MOTCUA_CSP = CSP.replace(
+    "form-action 'self'",
+    f"form-action 'self' {_eid_origin.scheme}://{_eid_origin.netloc}"
+    if _eid_origin.netloc
+    else "form-action 'self'",
+)
+# --- end e-ID --------------------------------------------------------------------------------
 
 LOG_FORMAT = env("MOTCUA_LOG_FORMAT", "console")
 LOG_LEVEL = env("MOTCUA_LOG_LEVEL", "INFO")
