@@ -547,52 +547,51 @@ def rebuild_entries() -> int:
             Province.objects.order_by("sort_key").values_list("id", flat=True)
         )
     }
-    entries = []
-    procedures = Procedure.objects.filter(is_active=True).select_related("ministry")
-    for procedure in procedures.iterator(chunk_size=2000):
-        if procedure.has_detail:
-            entries.append(
-                Entry(
-                    code=procedure.code,
-                    kind=Entry.Kind.NATIONAL,
-                    procedure_id=procedure.id,
-                    name=procedure.name,
-                    sort_key=procedure.sort_key,
-                    levels=procedure.levels,
-                    field_id=procedure.field_id,
-                    agency_path=procedure.ministry.path if procedure.ministry else "",
-                    online_level=OnlineLevel.UNKNOWN,
-                    for_citizens=procedure.for_citizens,
-                    for_businesses=procedure.for_businesses,
-                    rank=0,
-                )
-            )
-    procedure_info = {
-        p.id: p
-        for p in Procedure.objects.filter(is_active=True).only(
-            "id", "levels", "field_id", "for_citizens", "for_businesses"
-        )
+    procedures = {
+        p.id: p for p in Procedure.objects.filter(is_active=True).select_related("ministry")
     }
+
+    def entry(procedure: Procedure, **line) -> Entry:
+        """A catalogue line: what it shares with its procedure, plus its own ``line``."""
+        return Entry(
+            procedure_id=procedure.id,
+            levels=procedure.levels,
+            field_id=procedure.field_id,
+            for_citizens=procedure.for_citizens,
+            for_businesses=procedure.for_businesses,
+            **line,
+        )
+
+    entries = [
+        entry(
+            procedure,
+            code=procedure.code,
+            kind=Entry.Kind.NATIONAL,
+            name=procedure.name,
+            sort_key=procedure.sort_key,
+            agency_path=procedure.ministry.path if procedure.ministry else "",
+            online_level=OnlineLevel.UNKNOWN,
+            rank=0,
+        )
+        for procedure in procedures.values()
+        if procedure.has_detail
+    ]
     listings = Listing.objects.select_related("agency").order_by("id")
     for listing in listings.iterator(chunk_size=5000):
-        procedure = procedure_info.get(listing.procedure_id)
+        procedure = procedures.get(listing.procedure_id)
         if procedure is None:
             continue
         entries.append(
-            Entry(
+            entry(
+                procedure,
                 code=listing.local_code,
                 kind=Entry.Kind.PROVINCIAL,
-                procedure_id=listing.procedure_id,
                 listing_id=listing.id,
                 name=listing.name,
                 sort_key=sort_key(listing.name),
-                levels=procedure.levels,
-                field_id=procedure.field_id,
                 province_id=listing.province_id,
                 agency_path=listing.agency.path if listing.agency else "",
                 online_level=listing.online_level,
-                for_citizens=procedure.for_citizens,
-                for_businesses=procedure.for_businesses,
                 rank=province_rank.get(listing.province_id, 99),
             )
         )
