@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from motcua.core import audit
 from motcua.core.middleware import CSP
 
 from . import selectors, services
@@ -71,6 +72,15 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
         "at": timezone.now().isoformat(),
         "id_token": identity.id_token,
     }
+    audit.record(
+        "eid_login",
+        actor=user,
+        obj=user,
+        request=request,
+        provider=provider.id,
+        level=identity.level,
+        purpose=identity.purpose,
+    )
     if identity.purpose == "refresh":
         messages.success(request, _("Đã cập nhật thông tin của bạn từ VNeID."))
     return redirect(identity.next_url or reverse("accounts:profile"))
@@ -150,6 +160,7 @@ def _safe_next(request: HttpRequest, value: str | None) -> str:
 
 def _error_page(request: HttpRequest, error: EidError) -> HttpResponse:
     log.info("accounts.eid_failed", code=error.code)
+    audit.record("eid_login_failed", request=request, code=error.code)
     return render(
         request,
         "accounts/eid_error.html",

@@ -5,3 +5,8 @@ class CoreConfig(AppConfig):
     name = "motcua.core"
     label = "core"
     verbose_name = "Lõi hệ thống"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

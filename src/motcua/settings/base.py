@@ -222,3 +222,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Security: audit log, password-login lockout, sessions ----------------------------------
+# Every login, logout, failed login and lockout is written to the append-only audit log
+# (motcua.core.audit; the client IP is kept there on purpose, for security review).
+#
+# Password login (today the admin at /quan-tri/login/) is guarded by django-axes: after
+# MOTCUA_LOGIN_FAILURE_LIMIT failures for one username from one address, that pair is locked for
+# MOTCUA_LOGIN_LOCKOUT_MINUTES (a failure while locked starts the period again); a successful
+# login clears the count. The lockout page is core/lockout.html (Vietnamese, HTTP 429).
+# Axes logs usernames and addresses masked and never the password (AXES_SENSITIVE_PARAMETERS);
+# the POST data it keeps with an attempt has the password and CSRF token masked too.
+# Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT / AXES_IPWARE_META_PRECEDENCE_ORDER
+# (django-axes docs), or every client shares the proxy's address.
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# e-ID login calls django.contrib.auth.login() with a backend, without authenticate(): not
+# counted by axes, as it has no password to guess.
+AUTHENTICATION_BACKENDS = ["motcua.core.security.AxesBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+AXES_ENABLED = env("MOTCUA_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env("MOTCUA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env("MOTCUA_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "motcua.core.security.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken"]
+# Successful logins are in the audit log already: no second copy in axes' access log.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Sessions end after MOTCUA_SESSION_IDLE_MINUTES without a request (sliding expiry: the cookie
+# and the stored session are renewed on every request). The cookie is HttpOnly and SameSite=Lax
+# (above); Secure in production.
+MOTCUA_SESSION_IDLE_MINUTES = env("MOTCUA_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = MOTCUA_SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# --- end Security ----------------------------------------------------------------------------

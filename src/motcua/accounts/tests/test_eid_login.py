@@ -369,3 +369,21 @@ def test_an_unreachable_provider_gives_a_clear_page(client, settings):
     response = client.get("/tai-khoan/vneid/dang-nhap/")
     assert response.status_code == 502
     assert "Không kết nối được" in response.content.decode()
+
+
+def test_e_id_logins_and_refusals_are_in_the_audit_log_without_the_number(
+    client, log_in, start_login, citizens
+):
+    from motcua.core.models import AuditEntry
+
+    _login, _response = log_in(0)
+    entry = AuditEntry.objects.get(action="eid_login")
+    assert entry.actor is not None
+    assert entry.details["level"] == 2
+    assert citizens[0]["pid"] not in str(entry.details)
+
+    client.logout()
+    login = start_login()
+    client.get("/tai-khoan/vneid/ve/", {"code": login.callback_params["code"], "state": "x" * 43})
+    failed = AuditEntry.objects.get(action="eid_login_failed")
+    assert failed.details["code"] == "state_mismatch"

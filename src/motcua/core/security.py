@@ -1,0 +1,41 @@
+"""Password-login protection with django-axes: the backend and the Vietnamese lockout page."""
+
+from __future__ import annotations
+
+from axes.backends import AxesStandaloneBackend
+from axes.helpers import get_cool_off
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+class AxesBackend(AxesStandaloneBackend):
+    """Axes' standalone backend, which also accepts ``authenticate()`` without a request.
+
+    Every login over HTTP passes its request (Django's login form, the admin) and is counted and
+    locked out as usual. A call without one (the shell, a management command) cannot be a brute
+    force from the network: it is left to the next backends instead of raising.
+    """
+
+    def authenticate(self, request: HttpRequest | None, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """The page shown instead of the login form while a username + address is locked out."""
+    from django.conf import settings
+
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else None
+    response = render(
+        request,
+        "core/lockout.html",
+        {"minutes": minutes},
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+    )
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -1,0 +1,119 @@
+"""Brute-force lockout of the password login (django-axes) and the sliding session expiry."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends import base as session_base
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from motcua.core import audit
+from motcua.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "dung-mat-khau-2025!"
+WRONG = "sai-mat-khau-brute"
+ADMIN_LOGIN = "/quan-tri/login/"
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return django_user_model.objects.create_user(
+        username="canbo.lamdong", password=PASSWORD, is_staff=True
+    )
+
+
+def _login(client, username, password):
+    return client.post(ADMIN_LOGIN, {"username": username, "password": password})
+
+
+def test_five_wrong_passwords_lock_the_account_out_from_that_address(client, staff, caplog):
+    caplog.set_level(logging.DEBUG)
+    for _ in range(4):
+        assert _login(client, staff.username, WRONG).status_code == 200  # the form again
+    fifth = _login(client, staff.username, WRONG)
+    assert fifth.status_code == 429
+
+    sixth = _login(client, staff.username, PASSWORD)
+    assert sixth.status_code == 429
+    page = sixth.content.decode()
+    assert "Tạm khoá đăng nhập" in page
+    assert "15 phút" in page
+    assert sixth["Retry-After"] == "900"
+    assert "'self'" in sixth["Content-Security-Policy"]
+    assert "unsafe-inline" not in sixth["Content-Security-Policy"]
+    assert " style=" not in page
+    assert "<script>" not in page
+    assert "_auth_user_id" not in client.session
+
+    lockout = AuditEntry.objects.filter(action="lockout").order_by("id").first()
+    assert lockout is not None
+    assert (lockout.object_type, lockout.object_id) == ("accounts.user", str(staff.pk))
+    assert lockout.ip == "127.0.0.1"
+    assert lockout.details["username_hash"] == audit.username_hash(staff.username)
+    assert not AuditEntry.objects.filter(action="login").exists()
+
+    # Nothing logged or stored carries the password.
+    assert "AXES: Locking out" in caplog.text
+    assert WRONG not in caplog.text
+    assert PASSWORD not in caplog.text
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.get()
+    assert WRONG not in attempt.post_data
+    assert PASSWORD not in attempt.post_data
+
+
+def test_the_lockout_is_per_address(client, staff):
+    for _ in range(5):
+        _login(client, staff.username, WRONG)
+    other = client.post(
+        ADMIN_LOGIN, {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    )
+    assert other.status_code == 302
+
+
+def test_a_successful_login_before_the_limit_resets_the_count(client, staff):
+    for _ in range(4):
+        _login(client, staff.username, WRONG)
+    assert _login(client, staff.username, PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert _login(client, staff.username, WRONG).status_code == 200
+    assert _login(client, staff.username, PASSWORD).status_code == 302
+
+
+def test_authenticate_without_a_request_still_works(staff):
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username=staff.username, password=PASSWORD) == staff
+
+
+def test_the_session_expires_after_the_idle_timeout_and_slides_on_each_request(
+    client, staff, monkeypatch
+):
+    idle = settings.MOTCUA_SESSION_IDLE_MINUTES * 60
+    assert idle == settings.SESSION_COOKIE_AGE
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_HTTPONLY is True
+    assert settings.SESSION_COOKIE_SAMESITE == "Lax"
+
+    _login(client, staff.username, PASSWORD)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    first_expiry = Session.objects.get(session_key=key).expire_date
+
+    # Ten minutes later, any request (one that does not touch the session) renews it.
+    later = timezone.now() + timedelta(minutes=10)
+    monkeypatch.setattr(session_base.timezone, "now", lambda: later)
+    response = client.get("/healthz")
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert int(cookie["max-age"]) == idle
+    assert cookie["httponly"]
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed - first_expiry >= timedelta(minutes=9)
+    assert renewed == later + timedelta(seconds=idle)
