@@ -252,6 +252,7 @@ AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "csrfmiddlewaretoken"]
 # Successful logins are in the audit log already: no second copy in axes' access log.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every command; lockouts still reach the audit log
 
 # Sessions end after MOTCUA_SESSION_IDLE_MINUTES without a request (sliding expiry: the cookie
 # and the stored session are renewed on every request). The cookie is HttpOnly and SameSite=Lax
