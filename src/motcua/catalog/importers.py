@@ -193,12 +193,14 @@ def import_catalog(
     to_create: list[Procedure] = []
     to_update: list[Procedure] = []
     children_for: dict[str, sources.ProcedureRecord] = {}
+    value_fields: list[str] = []
 
     for code, record in tqdm(records.items(), desc="Lưu thủ tục", disable=not progress):
         content = record.content()
         digest = _hash(content)
         procedure = existing.pop(code, None)
         values = _procedure_values(record, fields, ministries, popularity.get(code, 0))
+        value_fields = list(values)
         if procedure is None:
             procedure = Procedure(code=code, content_hash=digest, source_data=content, **values)
             to_create.append(procedure)
@@ -232,7 +234,7 @@ def import_catalog(
 
     Procedure.objects.bulk_create(to_create, batch_size=500)
     update_fields = [
-        *_procedure_values.fields,
+        *value_fields,
         "content_hash",
         "source_data",
         "version",
@@ -347,35 +349,6 @@ def _procedure_values(record, fields, ministries, popularity) -> dict:
         "source_url": record.source_url[:500],
         "popularity": popularity,
     }
-
-
-_procedure_values.fields = [  # type: ignore[attr-defined]
-    "name",
-    "sort_key",
-    "field",
-    "levels",
-    "procedure_type",
-    "decision_number",
-    "subjects",
-    "for_citizens",
-    "for_businesses",
-    "ministry",
-    "implementing_agency",
-    "competent_authority",
-    "authorised_agency",
-    "coordinating_agency",
-    "receiving_address",
-    "steps",
-    "conditions",
-    "result_text",
-    "results",
-    "related_procedures",
-    "has_online_channel",
-    "has_detail",
-    "source",
-    "source_url",
-    "popularity",
-]
 
 
 def _changed_fields(old: dict, new: dict) -> list[str]:
