@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from motcua.core import audit
 from motcua.core.middleware import CSP
+from motcua.integrations.population.services import prefill_for
 
 from . import selectors, services
 from .eid import EidError, get_provider
@@ -110,6 +111,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "rows": selectors.profile_rows(person) if person else [],
         "history": selectors.number_history(person) if person else [],
         "session_level": eid_level(request),
+        "population": prefill_for(person) if person else None,
     }
     return _allow_provider_forms(render(request, "accounts/profile.html", context))
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_prometheus",
     "motcua.core",
     "motcua.accounts",
+    "motcua.integrations",
     "motcua.units",
     "motcua.catalog",
     "motcua.portal",
@@ -209,6 +210,14 @@ MOTCUA_CSP = CSP.replace(
     else "form-action 'self'",
 )
 # --- end e-ID --------------------------------------------------------------------------------
+
+# --- Population database: prefill from the national population registry --------------------
+# A registry of sources (motcua.integrations.population); the default `demo` reads the bundled
+# test provider's citizens (`motcua-eid`, port 8001). Any failure only disables the prefill.
+MOTCUA_POPULATION_SOURCE = env("MOTCUA_POPULATION_SOURCE", "demo")
+MOTCUA_POPULATION_URL = env("MOTCUA_POPULATION_URL", "http://127.0.0.1:8001/demo/citizens.json")
+MOTCUA_POPULATION_TIMEOUT = env("MOTCUA_POPULATION_TIMEOUT", 3.0)
+# --- end Population database -----------------------------------------------------------------
 
 LOG_FORMAT = env("MOTCUA_LOG_FORMAT", "console")
 LOG_LEVEL = env("MOTCUA_LOG_LEVEL", "INFO")

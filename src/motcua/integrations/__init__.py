@@ -1,0 +1,1 @@
+"""Outside systems the portal reads from (national databases), one registry per concern."""
