@@ -4,7 +4,6 @@ directory, prepared by ``motcua bootstrap`` and served by gunicorn on a free loc
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixtures.eid import *  # noqa: F403  (the e-ID provider the portal logs in with)
+from tests.fixtures.processes import free_port, stop
 
 # Playwright's sync API keeps an event loop running in this thread for the whole session; the
 # journeys never touch Django's database in-process, but tests that run after them in the same
@@ -32,12 +32,6 @@ CHROMIUM_ARGS = [
 ]
 BOOTSTRAP_TIMEOUT = 600
 START_TIMEOUT = 60
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _healthy(url: str) -> bool:
@@ -87,7 +81,7 @@ def base_url(server_env, tmp_path_factory) -> str:
             f"{bootstrap.stdout[-2000:]}\n{bootstrap.stderr[-6000:]}"
         )
 
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = var_dir / "gunicorn.log"
     with log_path.open("w") as log:
@@ -113,12 +107,7 @@ def base_url(server_env, tmp_path_factory) -> str:
             time.sleep(0.25)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 @pytest.fixture(scope="session")
