@@ -422,10 +422,18 @@ def _channel_row(body: str, match: re.Match[str], next_start: int | None) -> Cha
         fee_end = min(_bracket_end(body[:segment_end], fee_end), segment_end)
     fee_text = body[fee_start:fee_end].strip()
     time_text = (match["time"] or "").strip()
+    return channel_row(label, time_text, fee_text, body[fee_end:segment_end].strip())
+
+
+_CHANNELS_FOLDED = {label.lower(): code for label, code in CHANNELS.items()}
+
+
+def channel_row(label: str, time_text: str, fee_text: str, description: str) -> ChannelRow:
+    """A channel row from its cells, whichever table they came from."""
     time_value, time_unit = parse_time(time_text)
     fee = parse_fee(fee_text)
     return ChannelRow(
-        channel=CHANNELS.get(label, "other"),
+        channel=_CHANNELS_FOLDED.get(label.lower(), "other"),
         channel_label=label,
         time_value=time_value,
         time_unit=time_unit,
@@ -434,7 +442,7 @@ def _channel_row(body: str, match: re.Match[str], next_start: int | None) -> Cha
         fee_amount=fee.amount,
         fee_items=fee.items,
         fee_text=fee_text,
-        description=body[fee_end:segment_end].strip(),
+        description=description,
         fee_currency=fee.currency,
     )
 

@@ -181,13 +181,6 @@ def _fee_items(items) -> list[dict]:
     ]
 
 
-_CHANNELS = {"trực tiếp": "direct", "trực tuyến": "online", "dịch vụ bưu chính": "postal"}
-
-
-def channel_code(label: str) -> str:
-    return _CHANNELS.get(nfc(label).lower(), "other")
-
-
 #: Text fields of a procedure, by the key each source file uses; long texts keep line breaks.
 NATIONAL_KEYS = {
     "field_name": "linh_vuc",
@@ -303,22 +296,11 @@ def _defence_date(value: str) -> str | None:
 
 
 def _defence_channel(row: dict) -> parsing.ChannelRow:
-    time_text = nfc(row.get("thoi_han_giai_quyet"))
-    fee_text = nfc(row.get("phi_le_phi"))
-    value, unit = parsing.parse_time(time_text)
-    fee = parsing.parse_fee(fee_text)
-    label = nfc(row.get("hinh_thuc"))
-    return parsing.ChannelRow(
-        channel=channel_code(label),
-        channel_label=label,
-        time_value=value,
-        time_unit=unit,
-        time_text=time_text,
-        fee_kind=fee.kind,
-        fee_amount=fee.amount,
-        fee_items=fee.items,
-        fee_text=fee_text,
-        description=nfc(row.get("mo_ta")),
+    return parsing.channel_row(
+        nfc(row.get("hinh_thuc")),
+        nfc(row.get("thoi_han_giai_quyet")),
+        nfc(row.get("phi_le_phi")),
+        nfc(row.get("mo_ta")),
     )
 
 

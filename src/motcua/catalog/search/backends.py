@@ -20,7 +20,7 @@ PG_FUNCTION = "motcua_unaccent"
 class Candidate:
     procedure_id: int
     db_score: float
-    source: str  # "all", "any" or "similar"
+    source: str  # "group" (shortlist) or "similar" (trigram fallback)
 
 
 def _alternative_terms(group: Group) -> list[tuple[str, ...]]:
