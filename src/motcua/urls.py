@@ -9,6 +9,8 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
     path("api/", include("motcua.api.urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("can-bo/", include("motcua.backoffice.urls")),
+    path("thu-nghiem/", include("motcua.notifications.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -24,5 +24,6 @@ urlpatterns = [
     path("dang-nhap/", views.login_view, name="login"),
     path("dang-xuat/", views.logout_view, name="logout"),
     path("demo/citizens.json", views.citizens_json, name="citizens-json"),
+    path("demo/businesses.json", views.businesses_json, name="businesses-json"),
     path(prefix, include((oauth2_patterns, "oauth2_provider"), namespace="oauth2_provider")),
 ]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oauth2_provider.exceptions import OAuthToolkitError
 from oauth2_provider.views import AuthorizationView, ConnectDiscoveryInfoView
 
+from motcua_eid import businesses
 from motcua_eid.citizens import fold
 from motcua_eid.models import ACR_LEVEL1, ACR_LEVEL2, Citizen
 
@@ -94,6 +95,13 @@ def citizens_json(request: HttpRequest) -> JsonResponse:
         for index, citizen in enumerate(Citizen.objects.all())
     ]
     return JsonResponse({"citizens": data})
+
+
+@require_GET
+def businesses_json(request: HttpRequest) -> JsonResponse:
+    """The synthetic organisations of the demo business registry (for tests and demos)."""
+    claims = [citizen.claims() for citizen in Citizen.objects.all()]
+    return JsonResponse({"businesses": businesses.generate(claims)})
 
 
 class EidDiscoveryView(ConnectDiscoveryInfoView):

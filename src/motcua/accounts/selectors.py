@@ -6,11 +6,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from .models import IdentityDocument, Person, User
+from .contacts import mask
+from .models import (
+    MANAGING_ROLES,
+    Delegation,
+    IdentityDocument,
+    Membership,
+    Organisation,
+    Person,
+    User,
+)
+from .models.people import SOURCE_SELF
 
 SOURCE_LABELS = {"vneid": "VNeID"}
 
@@ -39,6 +50,8 @@ def describe_source(entry: dict[str, Any] | None) -> str:
     """ "Đã xác thực qua VNeID mức 2, lúc 23/11/2026 15:04" for one provenance entry."""
     if not entry:
         return _("Chưa xác thực")
+    if entry.get("source") == SOURCE_SELF:
+        return _("Do bạn tự khai khi đăng ký, chưa được xác thực")
     source = SOURCE_LABELS.get(entry.get("source", ""), entry.get("source", ""))
     at = parse_datetime(entry.get("at", "")) if entry.get("at") else None
     when = _local(at).strftime("%d/%m/%Y %H:%M") if at else ""
@@ -112,3 +125,93 @@ def _local(value: datetime) -> datetime:
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_default_timezone())
     return timezone.localtime(value)
+
+
+def contact_rows(user: User) -> list[ProfileRow]:
+    """The account's login contacts (phone, e-mail), partly masked, with when verified."""
+    rows = []
+    for label, value, verified in (
+        (_("Số điện thoại đăng nhập"), user.phone, user.phone_verified_at),
+        (_("E-mail đăng nhập"), user.email, user.email_verified_at),
+    ):
+        if value and verified:
+            when = _local(verified).strftime("%d/%m/%Y %H:%M")
+            rows.append(
+                ProfileRow(
+                    label,
+                    mask(value),
+                    source=_("Đã xác minh bằng mã gửi đến, lúc %(when)s") % {"when": when},
+                )
+            )
+    return rows
+
+
+# --- Organisations and delegations: always through the person asking --------------------------
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(person__user=user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+
+
+def membership_for(user: User, organisation_public_id) -> Membership | None:
+    """The user's active membership of that organisation: the only way to reach its page."""
+    return memberships_of(user).filter(organisation__public_id=organisation_public_id).first()
+
+
+def members_of(organisation: Organisation) -> QuerySet[Membership]:
+    return (
+        Membership.objects.active()
+        .filter(organisation=organisation)
+        .select_related("person")
+        .prefetch_related(
+            Prefetch(
+                "person__documents",
+                queryset=IdentityDocument.objects.filter(
+                    kind=IdentityDocument.Kind.PID, is_active=True
+                ),
+                to_attr="active_pids",
+            )
+        )
+        .order_by("role", "person__full_name")
+    )
+
+
+def member_of(organisation: Organisation, membership_public_id) -> Membership | None:
+    return members_of(organisation).filter(public_id=membership_public_id).first()
+
+
+def _delegation_reach(user: User) -> Q:
+    """Delegations the user may see: given by them, given to them, or given by an
+    organisation they manage."""
+    managed = Membership.objects.active().filter(person__user=user, role__in=MANAGING_ROLES)
+    return (
+        Q(principal_person__user=user)
+        | Q(agent__user=user)
+        | Q(principal_organisation__in=managed.values("organisation"))
+    )
+
+
+def delegations_visible_to(user: User) -> QuerySet[Delegation]:
+    return (
+        Delegation.objects.filter(_delegation_reach(user))
+        .select_related("principal_person", "principal_organisation", "agent")
+        .prefetch_related("procedures")
+        .distinct()
+    )
+
+
+def delegation_for(user: User, public_id) -> Delegation | None:
+    return delegations_visible_to(user).filter(public_id=public_id).first()
+
+
+def delegations_given_by(organisation: Organisation) -> QuerySet[Delegation]:
+    return (
+        Delegation.objects.filter(principal_organisation=organisation)
+        .select_related("agent")
+        .prefetch_related("procedures")
+    )

@@ -4,25 +4,31 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .demo import ROLES
 from .models import AuditEntry
 
 
 def _is_system_admin(user) -> bool:
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name=ROLES["system_admin"]).exists())
-    )
+    from motcua.accounts.access import scope_of
+
+    return bool(user.is_active and scope_of(user).is_system_admin)
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "action", "actor", "on_behalf_of", "object_type", "object_id", "ip")
+    list_display = (
+        "at",
+        "action",
+        "actor",
+        "on_behalf_of",
+        "on_behalf_of_organisation",
+        "object_type",
+        "object_id",
+        "ip",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "ip")
     date_hierarchy = "at"
-    list_select_related = ("actor", "on_behalf_of")
+    list_select_related = ("actor", "on_behalf_of", "on_behalf_of_organisation")
     readonly_fields = tuple(f.name for f in AuditEntry._meta.fields)
     actions = None
 

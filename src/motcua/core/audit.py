@@ -64,6 +64,7 @@ def record(
     *,
     actor=None,
     on_behalf_of=None,
+    on_behalf_of_organisation=None,
     obj: models.Model | None = None,
     request: HttpRequest | None = None,
     **details: Any,
@@ -71,6 +72,8 @@ def record(
     """Append one entry to the audit log and return it.
 
     ``actor`` defaults to the request's authenticated user. ``obj`` is the thing acted on.
+    ``on_behalf_of`` (a user) and ``on_behalf_of_organisation`` say for whom the actor acted
+    (``accounts.acting.Acting.audit_fields()`` gives both, and the delegation's id).
     """
     if actor is None and request is not None:
         user = getattr(request, "user", None)
@@ -84,6 +87,7 @@ def record(
         action=action,
         actor=actor if actor is not None and actor.pk is not None else None,
         on_behalf_of=on_behalf_of,
+        on_behalf_of_organisation=on_behalf_of_organisation,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         ip=client_ip(request),

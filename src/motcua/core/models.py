@@ -47,6 +47,48 @@ class AuditEntryQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+#: How the audit log's actions read in Vietnamese (an action without a label shows its code).
+ACTION_LABELS = {
+    "login": _("Đăng nhập"),
+    "logout": _("Đăng xuất"),
+    "login_failed": _("Đăng nhập không thành công"),
+    "lockout": _("Tạm khóa đăng nhập vì sai nhiều lần"),
+    "eid_login": _("Đăng nhập bằng VNeID"),
+    "eid_login_failed": _("Đăng nhập VNeID không thành công"),
+    "eid_linked": _("Liên kết với VNeID"),
+    "otp_sent": _("Gửi mã xác minh"),
+    "otp_failed": _("Nhập sai mã xác minh"),
+    "otp_verified": _("Xác minh mã thành công"),
+    "otp_rate_limited": _("Từ chối gửi mã vì vượt giới hạn"),
+    "registration_started": _("Bắt đầu đăng ký tài khoản"),
+    "account_registered": _("Tạo tài khoản"),
+    "password_reset": _("Đặt lại mật khẩu"),
+    "mfa_enrolled": _("Cài mã xác thực hai lớp"),
+    "mfa_verified": _("Xác thực hai lớp thành công"),
+    "mfa_failed": _("Nhập sai mã xác thực hai lớp"),
+    "mfa_throttled": _("Tạm chặn xác thực hai lớp"),
+    "mfa_locked": _("Hủy lượt đăng nhập vì sai mã nhiều lần"),
+    "mfa_reset": _("Xóa mã xác thực hai lớp"),
+    "mfa_recovery_codes_renewed": _("Cấp mã dự phòng mới"),
+    "staff_created": _("Tạo tài khoản cán bộ"),
+    "staff_invited": _("Gửi thư mời kích hoạt"),
+    "staff_reinvited": _("Đặt lại và gửi lại thư mời"),
+    "staff_password_set": _("Cán bộ đặt mật khẩu"),
+    "staff_activated": _("Mở khóa tài khoản"),
+    "staff_deactivated": _("Khóa tài khoản"),
+    "role_granted": _("Gán vai trò"),
+    "role_revoked": _("Thu hồi vai trò"),
+    "organisation_registered": _("Đăng ký tài khoản tổ chức"),
+    "member_added": _("Thêm thành viên tổ chức"),
+    "member_role_changed": _("Đổi vai trò thành viên"),
+    "member_removed": _("Bỏ thành viên khỏi tổ chức"),
+    "delegation_created": _("Ủy quyền"),
+    "delegation_revoked": _("Thu hồi ủy quyền"),
+    "delegation_renounced": _("Từ chối nhận ủy quyền"),
+    "acting_changed": _("Chọn làm việc thay mặt"),
+}
+
+
 class AuditEntry(models.Model):
     """One security-relevant event: who did what, to what, from where. Append-only.
 
@@ -71,10 +113,19 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The person the actor acted for (delegation, arriving later).
+    # The person the actor acted for (through a delegation).
     on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("thay mặt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The organisation the actor acted for (as its member or through its delegation).
+    on_behalf_of_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name=_("thay mặt tổ chức"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -107,3 +158,7 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the audit log is append-only: entries cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

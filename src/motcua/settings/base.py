@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserv
 CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "motcua.core.admin_site.MotcuaAdminConfig",  # django.contrib.admin, system administrators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,12 +32,17 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_prometheus",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.core",
     "motcua.accounts",
+    "motcua.notifications",
     "motcua.integrations",
     "motcua.units",
     "motcua.catalog",
     "motcua.portal",
+    "motcua.backoffice",
     "motcua.api",
 ]
 
@@ -52,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "motcua.accounts.middleware.StaffSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -71,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "motcua.accounts.context_processors.account",
             ],
         },
     },
@@ -161,8 +169,13 @@ MOTCUA_API_MAX_LIMIT = env("MOTCUA_API_MAX_LIMIT", 100)
 
 # --- e-ID: login with VNeID (OpenID Connect) ------------------------------------------------
 # See docs/identity.md. The defaults talk to the bundled test provider (`motcua-eid`, port 8001).
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
-LOGIN_URL = "accounts:eid_login"
+# One backend per way in (accounts/backends.py): e-ID, local citizen account, staff.
+AUTHENTICATION_BACKENDS = [
+    "motcua.accounts.backends.EidBackend",
+    "motcua.accounts.backends.ContactBackend",
+    "motcua.accounts.backends.StaffBackend",
+]
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "portal:home"
 MOTCUA_EID_PROVIDER = env("MOTCUA_EID_PROVIDER", "oidc")
@@ -210,6 +223,42 @@ MOTCUA_CSP = CSP.replace(
     else "form-action 'self'",
 )
 # --- end e-ID --------------------------------------------------------------------------------
+
+# --- Local accounts: one-time codes sent by e-mail or SMS -----------------------------------
+MOTCUA_OTP_TTL = env("MOTCUA_OTP_TTL", 300)  # seconds a code stays good
+MOTCUA_OTP_MAX_ATTEMPTS = env("MOTCUA_OTP_MAX_ATTEMPTS", 5)  # wrong guesses per code
+MOTCUA_OTP_RESEND_SECONDS = env("MOTCUA_OTP_RESEND_SECONDS", 60)
+MOTCUA_OTP_MAX_PER_HOUR = env("MOTCUA_OTP_MAX_PER_HOUR", 5)  # per account and purpose
+MOTCUA_OTP_MAX_PER_IP_HOUR = env("MOTCUA_OTP_MAX_PER_IP_HOUR", 20)  # per client address
+# Staff second factor (django-otp TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = env("MOTCUA_TOTP_ISSUER", "motcua")
+# Invitation and password links for staff stay good this long (Django's token generator).
+PASSWORD_RESET_TIMEOUT = env("MOTCUA_INVITATION_SECONDS", 3 * 24 * 3600)
+
+# --- Messages: e-mail (SMTP in production) and SMS (a gateway plugin) ------------------------
+# Embedded: both go to the demo mailbox at /thu-nghiem/hop-thu/ (MOTCUA_DEMO_MAILBOX).
+MOTCUA_DEMO_MAILBOX = env("MOTCUA_DEMO_MAILBOX", MOTCUA_ENV == "embedded")
+EMAIL_BACKEND = env(
+    "MOTCUA_EMAIL_BACKEND",
+    "motcua.notifications.backends.DemoMailboxBackend"
+    if MOTCUA_DEMO_MAILBOX
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("MOTCUA_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = env("MOTCUA_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("MOTCUA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env("MOTCUA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env("MOTCUA_EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env("MOTCUA_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env("MOTCUA_EMAIL_FROM", "Cổng dịch vụ công motcua <no-reply@motcua.local>")
+MOTCUA_SMS_GATEWAY = env("MOTCUA_SMS_GATEWAY", "demo")
+
+# --- Business registry: organisations by tax code --------------------------------------------
+MOTCUA_BUSINESS_REGISTRY = env("MOTCUA_BUSINESS_REGISTRY", "demo")
+MOTCUA_BUSINESS_REGISTRY_URL = env(
+    "MOTCUA_BUSINESS_REGISTRY_URL", "http://127.0.0.1:8001/demo/businesses.json"
+)
+MOTCUA_BUSINESS_REGISTRY_TIMEOUT = env("MOTCUA_BUSINESS_REGISTRY_TIMEOUT", 3.0)
 
 # --- Population database: prefill from the national population registry --------------------
 # A registry of sources (motcua.integrations.population); the default `demo` reads the bundled

@@ -79,6 +79,14 @@ ERROR_MESSAGES: dict[str, Any] = {
         "Bạn vừa xác thực bằng một tài khoản VNeID khác với tài khoản đang đăng nhập, nên "
         "thông tin không được cập nhật. Hãy đăng xuất rồi đăng nhập bằng đúng tài khoản."
     ),
+    "eid_has_account": _(
+        "Tài khoản VNeID này đã có tài khoản riêng trên cổng, nên không liên kết thêm được. "
+        "Hãy đăng nhập bằng VNeID để dùng tài khoản đó."
+    ),
+    "already_linked": _(
+        "Tài khoản của bạn đã liên kết với một tài khoản VNeID khác. Hãy liên hệ bộ phận hỗ trợ "
+        "nếu bạn cần đổi."
+    ),
     "config": _(
         "Đăng nhập bằng định danh điện tử chưa được cấu hình đúng trên cổng. Hãy báo cho "
         "quản trị hệ thống."

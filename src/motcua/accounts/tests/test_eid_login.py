@@ -344,18 +344,20 @@ def test_refresh_with_another_citizen_changes_nothing(client, log_in, eid_provid
     assert Person.objects.count() == 1
 
 
-def test_profile_needs_login_and_sends_to_the_e_id_login(client, eid_settings):
+def test_profile_needs_login_and_sends_to_the_login_page_with_the_e_id_first(client, eid_settings):
     response = client.get("/tai-khoan/ho-so/")
     assert response.status_code == 302
-    assert response["Location"].startswith("/tai-khoan/vneid/dang-nhap/?next=/tai-khoan/ho-so/")
+    assert response["Location"].startswith("/tai-khoan/dang-nhap/?next=/tai-khoan/ho-so/")
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="/tai-khoan/vneid/dang-nhap/?next=/tai-khoan/ho-so/"' in page
 
 
 def test_header_shows_login_link_or_the_person(client, log_in):
     html = client.get("/").content.decode()
     assert "Đăng nhập" in html
-    assert 'href="/tai-khoan/vneid/dang-nhap/"' in html  # from the home page: to the profile
+    assert 'href="/tai-khoan/dang-nhap/"' in html  # from the home page: to the profile
     html = client.get("/tim-kiem/?q=khai+sinh").content.decode()
-    assert 'href="/tai-khoan/vneid/dang-nhap/?next=/tim-kiem/%3Fq%3Dkhai%2Bsinh"' in html
+    assert 'href="/tai-khoan/dang-nhap/?next=/tim-kiem/%3Fq%3Dkhai%2Bsinh"' in html
     log_in(0)
     html = client.get("/").content.decode()
     assert Person.objects.get().full_name in html

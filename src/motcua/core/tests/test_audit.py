@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from tests.fixtures.accounts import login_staff, make_staff, totp_now
 
 from motcua.core import audit
 from motcua.core.models import AppendOnlyError, AuditEntry
@@ -13,14 +14,13 @@ from motcua.core.models import AppendOnlyError, AuditEntry
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "dung-mat-khau-2025!"
-ADMIN_LOGIN = "/quan-tri/login/"
+STAFF_LOGIN = "/can-bo/dang-nhap/"
+SECOND_FACTOR = "/can-bo/dang-nhap/ma-xac-thuc/"
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        username="canbo.lamdong", password=PASSWORD, is_staff=True
-    )
+def staff():
+    return make_staff("clerk", "000.00.04.H36", username="canbo.lamdong", password=PASSWORD)
 
 
 def _only(action: str) -> AuditEntry:
@@ -30,22 +30,26 @@ def _only(action: str) -> AuditEntry:
 
 
 def test_a_login_and_a_logout_are_recorded_with_the_user_and_address(client, staff):
-    response = client.post(ADMIN_LOGIN, {"username": staff.username, "password": PASSWORD})
+    response = client.post(STAFF_LOGIN, {"username": staff.username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert not AuditEntry.objects.filter(action="login").exists()  # half a login is none
+    response = client.post(SECOND_FACTOR, {"code": totp_now(staff)})
     assert response.status_code == 302
     login = _only("login")
     assert login.actor == staff
     assert login.ip == "127.0.0.1"
-    assert login.details["path"] == ADMIN_LOGIN
+    assert login.details["path"] == SECOND_FACTOR
+    assert _only("mfa_verified").actor == staff
 
-    client.post("/quan-tri/logout/")
+    client.post("/tai-khoan/dang-xuat/")
     logout = _only("logout")
     assert logout.actor == staff
     assert logout.at >= login.at
 
 
 def test_a_failed_login_keeps_no_password_and_only_a_keyed_hash_of_the_name(client, staff):
-    client.post(ADMIN_LOGIN, {"username": staff.username, "password": "sai-mat-khau-1"})
-    client.post(ADMIN_LOGIN, {"username": "khong.ton.tai", "password": "sai-mat-khau-2"})
+    client.post(STAFF_LOGIN, {"username": staff.username, "password": "sai-mat-khau-1"})
+    client.post(STAFF_LOGIN, {"username": "khong.ton.tai", "password": "sai-mat-khau-2"})
 
     known, unknown = AuditEntry.objects.filter(action="login_failed").order_by("id")
     assert known.actor is None
@@ -123,10 +127,12 @@ def test_the_admin_lists_entries_read_only_for_system_admins(client, django_user
     admin_user = django_user_model.objects.create_superuser("quantri.test", password=PASSWORD)
     url = "/quan-tri/core/auditentry/"
 
-    client.force_login(staff)
-    assert client.get(url).status_code == 403
+    login_staff(client, staff)
+    refused = client.get(url)
+    assert refused.status_code == 302  # to the admin login, which is the staff login
+    assert client.get(refused["Location"])["Location"].startswith(STAFF_LOGIN)
 
-    client.force_login(admin_user)
+    login_staff(client, admin_user)
     response = client.get(url)
     assert response.status_code == 200
     assert b"/quan-tri/core/auditentry/add/" not in response.content

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.sessions.backends import base as session_base
 from django.contrib.sessions.models import Session
 from django.utils import timezone
+from tests.fixtures.accounts import login_staff, make_staff, totp_now
 
 from motcua.core import audit
 from motcua.core.models import AuditEntry
@@ -18,24 +19,23 @@ pytestmark = pytest.mark.django_db
 
 PASSWORD = "dung-mat-khau-2025!"
 WRONG = "sai-mat-khau-brute"
-ADMIN_LOGIN = "/quan-tri/login/"
+STAFF_LOGIN = "/can-bo/dang-nhap/"
 
 
 @pytest.fixture
-def staff(django_user_model):
-    return django_user_model.objects.create_user(
-        username="canbo.lamdong", password=PASSWORD, is_staff=True
-    )
+def staff():
+    return make_staff("clerk", "000.00.04.H36", username="canbo.lamdong", password=PASSWORD)
 
 
 def _login(client, username, password):
-    return client.post(ADMIN_LOGIN, {"username": username, "password": password})
+    """The password step of the staff login: 302 to the second factor when right."""
+    return client.post(STAFF_LOGIN, {"username": username, "password": password})
 
 
 def test_five_wrong_passwords_lock_the_account_out_from_that_address(client, staff, caplog):
     caplog.set_level(logging.DEBUG)
     for _ in range(4):
-        assert _login(client, staff.username, WRONG).status_code == 200  # the form again
+        assert _login(client, staff.username, WRONG).status_code == 400  # the form again
     fifth = _login(client, staff.username, WRONG)
     assert fifth.status_code == 429
 
@@ -57,6 +57,7 @@ def test_five_wrong_passwords_lock_the_account_out_from_that_address(client, sta
     assert lockout.ip == "127.0.0.1"
     assert lockout.details["username_hash"] == audit.username_hash(staff.username)
     assert not AuditEntry.objects.filter(action="login").exists()
+    assert "motcua_pending_login" not in client.session  # not even half logged in
 
     # Nothing logged or stored carries the password.
     assert "AXES: Locking out" in caplog.text
@@ -73,25 +74,29 @@ def test_the_lockout_is_per_address(client, staff):
     for _ in range(5):
         _login(client, staff.username, WRONG)
     other = client.post(
-        ADMIN_LOGIN, {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+        STAFF_LOGIN, {"username": staff.username, "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
     )
     assert other.status_code == 302
+    assert other["Location"] == "/can-bo/dang-nhap/ma-xac-thuc/"
 
 
-def test_a_successful_login_before_the_limit_resets_the_count(client, staff):
+def test_a_whole_successful_login_before_the_limit_resets_the_count(client, staff):
     for _ in range(4):
         _login(client, staff.username, WRONG)
     assert _login(client, staff.username, PASSWORD).status_code == 302
+    # Only a whole login (password and second factor) counts as a success.
+    done = client.post("/can-bo/dang-nhap/ma-xac-thuc/", {"code": totp_now(staff)})
+    assert done["Location"] == "/can-bo/"
     client.logout()
     for _ in range(4):
-        assert _login(client, staff.username, WRONG).status_code == 200
+        assert _login(client, staff.username, WRONG).status_code == 400
     assert _login(client, staff.username, PASSWORD).status_code == 302
 
 
 def test_authenticate_without_a_request_still_works(staff):
     from django.contrib.auth import authenticate
 
-    assert authenticate(username=staff.username, password=PASSWORD) == staff
+    assert authenticate(username=staff.username, password=PASSWORD, portal="staff") == staff
 
 
 def test_the_session_expires_after_the_idle_timeout_and_slides_on_each_request(
@@ -103,7 +108,7 @@ def test_the_session_expires_after_the_idle_timeout_and_slides_on_each_request(
     assert settings.SESSION_COOKIE_HTTPONLY is True
     assert settings.SESSION_COOKIE_SAMESITE == "Lax"
 
-    _login(client, staff.username, PASSWORD)
+    login_staff(client, staff)
     key = client.cookies[settings.SESSION_COOKIE_NAME].value
     first_expiry = Session.objects.get(session_key=key).expire_date
 

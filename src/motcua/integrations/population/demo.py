@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
-import requests
 import structlog
 from django.conf import settings
 
+from ..http import REASONS, RemoteUnavailable, get_json, http_config_problems
 from .base import (
     InvalidPid,
     PopulationRecord,
@@ -29,15 +28,6 @@ from .registry import register
 log = structlog.get_logger(__name__)
 
 DEFAULT_URL = "http://127.0.0.1:8001/demo/citizens.json"
-
-REASONS = {
-    "timeout": "hệ thống không trả lời kịp thời",
-    "connection": "không kết nối được với hệ thống",
-    "server_error": "hệ thống đang gặp lỗi",
-    "bad_status": "hệ thống trả về kết quả không hợp lệ",
-    "malformed": "dữ liệu nhận được không đúng định dạng",
-    "config": "kết nối chưa được cấu hình",
-}
 
 
 @register
@@ -54,18 +44,9 @@ class DemoPopulationSource(PopulationSource):
         return float(getattr(settings, "MOTCUA_POPULATION_TIMEOUT", 3.0))
 
     def check_config(self) -> list[str]:
-        problems = []
-        parts = urlsplit(self.url)
-        if not self.url:
-            problems.append("MOTCUA_POPULATION_URL is not set.")
-        elif parts.scheme not in ("http", "https") or not parts.netloc:
-            problems.append(f"MOTCUA_POPULATION_URL is not an http(s) URL: {self.url!r}")
-        try:
-            if self.timeout <= 0:
-                problems.append("MOTCUA_POPULATION_TIMEOUT must be a positive number of seconds.")
-        except (TypeError, ValueError):
-            problems.append("MOTCUA_POPULATION_TIMEOUT must be a number of seconds.")
-        return problems
+        return http_config_problems(
+            "MOTCUA_POPULATION_URL", self.url, "MOTCUA_POPULATION_TIMEOUT", self.timeout
+        )
 
     def lookup(self, pid: str) -> PopulationRecord | None:
         if not is_valid_pid(pid):
@@ -83,28 +64,10 @@ class DemoPopulationSource(PopulationSource):
 
     def _fetch(self, pid: str) -> list[Any]:
         try:
-            response = requests.get(
-                self.url,
-                timeout=self.timeout,
-                headers={"Accept": "application/json"},
-                allow_redirects=False,
-            )
-        except requests.Timeout:
-            self._fail("timeout", pid)
-        except requests.RequestException:
-            self._fail("connection", pid)
-        if response.status_code >= 500:
-            self._fail("server_error", pid, status=response.status_code)
-        if response.status_code != 200:
-            self._fail("bad_status", pid, status=response.status_code)
-        try:
-            data = response.json()
-        except ValueError:
-            self._fail("malformed", pid)
-        citizens = data.get("citizens") if isinstance(data, dict) else None
-        if not isinstance(citizens, list):
-            self._fail("malformed", pid)
-        return citizens
+            return get_json(self.url, timeout=self.timeout, list_key="citizens")
+        except RemoteUnavailable as error:
+            extra = {"status": error.status} if error.status else {}
+            self._fail(error.code, pid, **extra)
 
     def _fail(self, code: str, pid: str, **extra: Any):
         log.warning("population.unavailable", source=self.id, code=code, pid=mask(pid), **extra)

@@ -1,14 +1,11 @@
-"""User accounts. One model for citizens, business members and staff, so that identity, roles
-and delegation can attach to it without a later swap of Django's user model."""
+"""Citizens and their identity documents: what the e-ID vouches for, with its provenance."""
 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from typing import ClassVar
 
-from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,19 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core.models import TimeStampedModel
 from motcua.units.models import Commune
 
+from .users import User
 
-class User(AbstractUser):
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-
-    class Meta:
-        verbose_name = _("tài khoản")
-        verbose_name_plural = _("tài khoản")
-
-    def __str__(self) -> str:
-        return self.get_full_name() or self.username
-
-
-# --- Citizens and their identity documents -------------------------------------------------
+#: Provenance source of what a citizen typed in themself (a local account's name).
+SOURCE_SELF = "self"
+SOURCE_VNEID = "vneid"
 
 PID_PATTERN = re.compile(r"[0-9]{12}")
 OLD_ID_PATTERN = re.compile(r"[0-9]{9}")
@@ -136,7 +125,13 @@ class Person(TimeStampedModel):
         return self.documents.filter(kind=IdentityDocument.Kind.OLD_ID, is_active=True).first()
 
     def is_verified(self, attribute: str) -> bool:
-        return attribute in self.provenance
+        """Whether a registry vouched for the attribute (not only the citizen's own word)."""
+        entry = (self.provenance or {}).get(attribute) or {}
+        return bool(entry) and entry.get("source") != SOURCE_SELF
+
+    @property
+    def is_eid_linked(self) -> bool:
+        return bool(self.eid_subject)
 
 
 class IdentityDocument(TimeStampedModel):

@@ -12,12 +12,11 @@ from django.utils import timezone
 
 from motcua.units.models import Commune, CommuneSuccession
 
-from .eid.base import EidError, EidIdentity
-from .models import IdentityDocument, Person, User
+from ..eid.base import EidError, EidIdentity
+from ..models import IdentityDocument, Person, User
+from ..models.people import SOURCE_VNEID
 
 log = structlog.get_logger(__name__)
-
-SOURCE_VNEID = "vneid"
 
 
 @transaction.atomic
@@ -54,6 +53,33 @@ def login_with_eid(identity: EidIdentity) -> User:
         person = Person(user=user, eid_subject=identity.subject)
         log.info("accounts.person_created", level=identity.level)
     refresh_verified_attributes(person, identity)
+    return person.user
+
+
+@transaction.atomic
+def link_eid(user: User, identity: EidIdentity) -> User:
+    """Attach an e-ID to a local account: the account keeps its contact and password and
+    gains the verified attributes (the citizen's own name is replaced by the e-ID's)."""
+    person = Person.objects.select_for_update().select_related("user").get(user=user)
+    if person.eid_subject:
+        if person.eid_subject != identity.subject:
+            raise EidError("already_linked")
+        return refresh_verified_attributes(person, identity).user
+    if Person.objects.filter(eid_subject=identity.subject).exists():
+        raise EidError("eid_has_account")
+    taken = (
+        IdentityDocument.objects.filter(
+            kind=IdentityDocument.Kind.PID, number=identity.pid, is_active=True
+        )
+        .exclude(person=person)
+        .exists()
+    )
+    if taken:
+        log.warning("accounts.identity_conflict", person_id=person.pk)
+        raise EidError("identity_conflict")
+    person.eid_subject = identity.subject
+    refresh_verified_attributes(person, identity)
+    log.info("accounts.eid_linked", level=identity.level)
     return person.user
 
 

@@ -1,4 +1,5 @@
-"""e-ID login, the profile page and logout. Thin adapters: the plugin and the services work."""
+"""e-ID login and linking, the profile page and logout. Thin adapters: the plugin and the
+services do the work."""
 
 from __future__ import annotations
 
@@ -8,9 +9,7 @@ from urllib.parse import urlsplit
 import structlog
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,15 +23,16 @@ from motcua.core import audit
 from motcua.core.middleware import CSP
 from motcua.integrations.population.services import prefill_for
 
-from . import selectors, services
-from .eid import EidError, get_provider
+from .. import selectors, services, sessions
+from ..backends import BACKEND_EID
+from ..decorators import citizen_required
+from ..eid import EidError, get_provider
 
 log = structlog.get_logger(__name__)
 
 #: What the session keeps about the e-ID login: the provider, the level, when, and the ID token
 #: (only as the logout hint; it leaves with the session).
 SESSION_KEY = "motcua_eid"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def eid_level(request: HttpRequest) -> int | None:
@@ -44,7 +44,7 @@ def eid_level(request: HttpRequest) -> int | None:
 @never_cache
 @require_GET
 def eid_login(request: HttpRequest) -> HttpResponse:
-    next_url = _safe_next(request, request.GET.get("next"))
+    next_url = safe_next(request, request.GET.get("next"))
     level = 2 if request.GET.get("muc") == "2" else None
     try:
         url = get_provider().authorization_url(request, next_url, level=level)
@@ -63,10 +63,18 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
             person = selectors.person_of(request.user)
             if person is None or person.eid_subject != identity.subject:
                 raise EidError("wrong_account")
-        user = services.login_with_eid(identity)
+        if identity.purpose == "link":
+            if not (request.user.is_authenticated and request.user.is_citizen):
+                raise EidError("state_missing")
+            user = services.link_eid(request.user, identity)
+        else:
+            user = services.login_with_eid(identity)
     except EidError as error:
         return _error_page(request, error)
-    auth_login(request, user, backend=MODEL_BACKEND)  # a new session key: no fixation
+    # A new session key (no fixation), and the e-ID level as this session's assurance.
+    sessions.complete_login(
+        request, user, backend=BACKEND_EID, method=sessions.METHOD_EID, level=identity.level
+    )
     request.session[SESSION_KEY] = {
         "provider": provider.id,
         "level": identity.level,
@@ -84,11 +92,29 @@ def eid_callback(request: HttpRequest) -> HttpResponse:
     )
     if identity.purpose == "refresh":
         messages.success(request, _("Đã cập nhật thông tin của bạn từ VNeID."))
+    if identity.purpose == "link":
+        audit.record("eid_linked", actor=user, obj=user, request=request, level=identity.level)
+        messages.success(
+            request,
+            _("Đã liên kết tài khoản với VNeID. Thông tin của bạn nay đã được xác thực."),
+        )
     return redirect(identity.next_url or reverse("accounts:profile"))
 
 
 @never_cache
-@login_required
+@citizen_required
+@require_POST
+def eid_link(request: HttpRequest) -> HttpResponse:
+    """Link this local account to the e-ID: log in with the e-ID, then attach it."""
+    try:
+        url = get_provider().authorization_url(request, reverse("accounts:profile"), purpose="link")
+    except EidError as error:
+        return _error_page(request, error)
+    return redirect(url)
+
+
+@never_cache
+@citizen_required
 @require_POST
 def eid_refresh(request: HttpRequest) -> HttpResponse:
     """Log in with the e-ID again to bring the verified attributes up to date."""
@@ -102,16 +128,20 @@ def eid_refresh(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@citizen_required
 @require_GET
 def profile(request: HttpRequest) -> HttpResponse:
     person = selectors.person_of(request.user)
+    linked = person is not None and person.is_eid_linked
     context = {
         "person": person,
+        "linked": linked,
         "rows": selectors.profile_rows(person) if person else [],
+        "contacts": selectors.contact_rows(request.user),
         "history": selectors.number_history(person) if person else [],
         "session_level": eid_level(request),
-        "population": prefill_for(person) if person else None,
+        "assurance": sessions.assurance(request),
+        "population": prefill_for(person) if linked else None,
     }
     return _allow_provider_forms(render(request, "accounts/profile.html", context))
 
@@ -124,6 +154,7 @@ def logout(request: HttpRequest) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect("portal:home")
         return _allow_provider_forms(render(request, "accounts/logout.html"))
+    was_staff = request.user.is_authenticated and request.user.is_staff_member
     data = request.session.get(SESSION_KEY) or {}
     target = None
     if data.get("id_token"):
@@ -134,7 +165,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     auth_logout(request)
     log.info("accounts.logged_out", at_provider=bool(target))
     if not target:
-        return redirect("portal:home")
+        return redirect("backoffice:login" if was_staff else "portal:home")
     if _site_forms_may_reach(target):
         return redirect(target)
     # The page this form was on forbids its forms to end elsewhere (CSP form-action), and
@@ -147,7 +178,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _safe_next(request: HttpRequest, value: str | None) -> str:
+def safe_next(request: HttpRequest, value: str | None, default: str = "") -> str:
     """Only a path on this site is a place to come back to after login."""
     if (
         value
@@ -157,7 +188,7 @@ def _safe_next(request: HttpRequest, value: str | None) -> str:
         )
     ):
         return value
-    return reverse("accounts:profile")
+    return default or reverse("accounts:profile")
 
 
 def _error_page(request: HttpRequest, error: EidError) -> HttpResponse:

@@ -1,0 +1,189 @@
+"""Forms of the staff pages."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from motcua.accounts.contacts import normalise_phone
+from motcua.accounts.forms import PasswordPairMixin
+from motcua.accounts.models import Role
+from motcua.core.forms import SiteForm
+from motcua.units.models import Agency
+
+USERNAME_RE = re.compile(r"[a-z0-9][a-z0-9._-]{2,59}")
+
+
+class StaffLoginForm(SiteForm):
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=150,
+        error_messages={"required": _("Hãy nhập tên đăng nhập.")},
+    )
+    password = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Hãy nhập mật khẩu.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        )
+
+
+class SecondFactorForm(SiteForm):
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        max_length=20,
+        help_text=_(
+            "6 chữ số trong ứng dụng xác thực trên điện thoại, hoặc một mã dự phòng 8 ký tự."
+        ),
+        error_messages={"required": _("Hãy nhập mã xác thực.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "class": "input input--code", "spellcheck": "false"}
+        )
+
+
+class EnrolForm(SiteForm):
+    code = forms.CharField(
+        label=_("Mã 6 chữ số đang hiện trong ứng dụng"),
+        max_length=10,
+        error_messages={"required": _("Hãy nhập mã 6 chữ số từ ứng dụng.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "class": "input input--code"}
+        )
+
+
+class ActivationForm(PasswordPairMixin, SiteForm):
+    password1 = forms.CharField(
+        label=_("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá dễ đoán."),
+        error_messages={"required": _("Hãy đặt mật khẩu.")},
+    )
+    password2 = forms.CharField(
+        label=_("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Hãy nhập lại mật khẩu.")},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def password_user(self):
+        return self.user
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return ("— " * obj.depth) + obj.name
+
+
+def _role_choices(roles) -> list[tuple[str, str]]:
+    return [(role, Role(role).label) for role in roles]
+
+
+class StaffCreateForm(SiteForm):
+    full_name = forms.CharField(
+        label=_("Họ và tên"), max_length=150, error_messages={"required": _("Hãy nhập họ và tên.")}
+    )
+    username = forms.CharField(
+        label=_("Tên đăng nhập"),
+        max_length=60,
+        help_text=_("Chữ thường không dấu, số, dấu chấm, gạch ngang; ví dụ nguyenvana.sotuphap."),
+        error_messages={"required": _("Hãy đặt tên đăng nhập.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail công vụ"),
+        help_text=_("Thư mời đặt mật khẩu được gửi đến đây."),
+        error_messages={
+            "required": _("Hãy nhập e-mail để gửi thư mời."),
+            "invalid": _("Địa chỉ e-mail chưa đúng."),
+        },
+    )
+    phone = forms.CharField(label=_("Số điện thoại di động (không bắt buộc)"), required=False)
+    position = forms.CharField(label=_("Chức vụ (không bắt buộc)"), max_length=150, required=False)
+    agency = AgencyChoiceField(
+        label=_("Cơ quan công tác"),
+        queryset=Agency.objects.none(),
+        error_messages={
+            "required": _("Hãy chọn cơ quan."),
+            "invalid_choice": _("Cơ quan này không thuộc phạm vi bạn quản lý."),
+        },
+    )
+    role = forms.ChoiceField(label=_("Vai trò"))
+
+    def __init__(self, *args, agencies, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["role"].choices = _role_choices(roles)
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "spellcheck": "false"}
+        )
+
+    def clean_username(self) -> str:
+        value = self.cleaned_data["username"].strip().lower()
+        if not USERNAME_RE.fullmatch(value):
+            raise ValidationError(
+                _("Tên đăng nhập gồm 3–60 ký tự: chữ thường không dấu, số, dấu chấm, gạch ngang.")
+            )
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            return ""
+        phone = normalise_phone(value)
+        if phone is None:
+            raise ValidationError(_("Số điện thoại di động phải có 10 chữ số, bắt đầu bằng 0."))
+        return phone
+
+
+class RoleGrantForm(SiteForm):
+    role = forms.ChoiceField(label=_("Vai trò"))
+    agency = AgencyChoiceField(
+        label=_("Tại cơ quan"),
+        queryset=Agency.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Cơ quan này không thuộc phạm vi bạn quản lý.")},
+    )
+
+    def __init__(self, *args, agencies, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["role"].choices = _role_choices(roles)
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        needs_agency = role and role != Role.SYSTEM_ADMIN and not cleaned.get("agency")
+        if needs_agency and "agency" not in self.errors:
+            self.add_error("agency", _("Hãy chọn cơ quan của vai trò."))
+        return cleaned
+
+
+__all__ = [
+    "ActivationForm",
+    "EnrolForm",
+    "RoleGrantForm",
+    "SecondFactorForm",
+    "StaffCreateForm",
+    "StaffLoginForm",
+]

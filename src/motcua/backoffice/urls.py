@@ -1,0 +1,28 @@
+"""Staff pages, mounted at ``/can-bo/``."""
+
+from django.urls import path
+
+from .views import auth, home, staff
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("dang-nhap/", auth.login, name="login"),
+    path("dang-nhap/ma-xac-thuc/", auth.second_factor, name="second_factor"),
+    path("dang-nhap/cai-dat-xac-thuc/", auth.enrol, name="enrol"),
+    path("ma-du-phong/", auth.recovery_codes, name="recovery_codes"),
+    path("kich-hoat/<str:uidb64>/<str:token>/", auth.activate, name="activate"),
+    path("nhan-su/", staff.staff_list, name="staff_list"),
+    path("nhan-su/them/", staff.staff_create, name="staff_create"),
+    path("nhan-su/<uuid:public_id>/", staff.staff_detail, name="staff_detail"),
+    path("nhan-su/<uuid:public_id>/vai-tro/", staff.role_grant, name="role_grant"),
+    path(
+        "nhan-su/<uuid:public_id>/vai-tro/<int:assignment_id>/thu-hoi/",
+        staff.role_revoke,
+        name="role_revoke",
+    ),
+    path("nhan-su/<uuid:public_id>/khoa/", staff.staff_lock, name="staff_lock"),
+    path("nhan-su/<uuid:public_id>/xac-thuc/", staff.staff_reset_mfa, name="staff_reset_mfa"),
+    path("nhan-su/<uuid:public_id>/moi-lai/", staff.staff_reinvite, name="staff_reinvite"),
+]
