@@ -13,10 +13,22 @@ def _path(request) -> str:
 
 
 def _known_user(username: str | None):
+    """The account a login name names: a staff username, or a citizen's verified contact."""
     if not username:
         return None
     user_model = get_user_model()
-    return user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+    user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: username}).first()
+    if user is None:
+        from django.core.exceptions import ValidationError
+
+        from motcua.accounts.backends import find_local_account
+        from motcua.accounts.contacts import parse_contact
+
+        try:
+            user = find_local_account(parse_contact(username))
+        except ValidationError:
+            return None
+    return user
 
 
 def on_logged_in(sender, request, user, **kwargs):
