@@ -1,0 +1,395 @@
+"""Who may open or change what: every URL of the site, and for each protected one every kind of
+actor with the expected answer.
+
+``test_every_route_is_classified`` walks the URL configuration: a new URL fails it until it is
+added to ``MATRIX`` (with its expected answers) or to ``PUBLIC`` (with the reason it protects
+nothing). Each case then runs for every actor against one shared world, each request in its own
+rolled-back savepoint; a refused change must leave the world as it was.
+
+Answers: ``ALLOW`` (2xx, or a redirect that is not to a login page), ``DENY`` (403 or 404),
+``LOGIN`` (a redirect to a login page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from motcua.accounts.models import Delegation, Membership, Organisation, RoleAssignment, User
+from motcua.catalog.models import Procedure
+from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, make_staff
+from tests.fixtures.eid import eid_provider  # noqa: F401  (the e-ID provider refresh/link reach)
+
+pytestmark = pytest.mark.django_db
+
+ALLOW, DENY, LOGIN = "allow", "deny", "login"
+
+CITIZENS = ("owner", "delegate", "business_member", "another_citizen")
+STAFF = (
+    "clerk_other_agency",
+    "clerk_handling_agency",
+    "leader",
+    "supervisor_above",
+    "supervisor_beside",
+    "agency_admin",
+    "system_admin",
+)
+ACTORS = ("anonymous", *CITIZENS, *STAFF)
+
+HANDLING = "000.00.04.H36"  # Sở Tư pháp Lâm Đồng: the agency of the staff member managed
+PROVINCE = "000.00.00.H36"
+OTHER_HANDLING = "000.00.04.H37"  # Sở Tư pháp Lạng Sơn
+OTHER_PROVINCE = "000.00.00.H37"
+
+#: Routes that read or change nothing protected, each with the reason.
+PUBLIC = {
+    "healthz": "health check, no data",
+    "prometheus-django-metrics": "metrics, no personal data (restrict at the proxy)",
+    "portal:home": "public catalogue",
+    "portal:search": "public catalogue",
+    "portal:fields": "public catalogue",
+    "portal:procedure": "public catalogue",
+    "portal:file": "public catalogue (how to file)",
+    "api-procedures": "public catalogue API",
+    "api-procedure-detail": "public catalogue API",
+    "api-schema": "the OpenAPI document",
+    "accounts:login": "login form",
+    "accounts:login_code": "second login step, bound to the session's pending login",
+    "accounts:login_code_resend": "second login step, bound to the session's pending login",
+    "accounts:register": "registration form",
+    "accounts:register_code": "registration step, bound to the session",
+    "accounts:register_code_resend": "registration step, bound to the session",
+    "accounts:password_reset": "asks for a contact; answers the same whoever asks",
+    "accounts:password_reset_confirm": "bound to the session's reset and its code",
+    "accounts:eid_login": "starts the OpenID Connect round trip",
+    "accounts:eid_callback": "ends the round trip; state and nonce are checked",
+    "accounts:logout": "ends the caller's own session",
+    "backoffice:login": "staff login form",
+    "backoffice:second_factor": "bound to the session's pending staff login",
+    "backoffice:enrol": "bound to the session's pending staff login",
+    "backoffice:activate": "capability link: a one-time token for one account",
+    "notifications:mailbox": "demo installation only (404 when MOTCUA_DEMO_MAILBOX is off)",
+}
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    organisation: Organisation
+    member: Membership
+    delegation: Delegation
+    staff_member: User
+    assignment: RoleAssignment
+    procedure: Procedure
+
+
+@dataclass
+class Case:
+    route: str
+    method: str
+    url: Callable[[World], str]
+    allow: tuple[str, ...]
+    data: Callable[[World], dict] = field(default=lambda w: {})
+    #: What a refused request must leave unchanged.
+    probe: Callable[[World], object] | None = None
+    #: The answer to logged-in actors who are not allowed (Django's admin sends them to its
+    #: login page).
+    refused: str = DENY
+    anonymous: str = LOGIN
+
+
+def _members(w):
+    return sorted(
+        Membership.objects.filter(organisation=w.organisation).values_list("role", "removed_at")
+    )
+
+
+def _delegation_state(w):
+    return Delegation.objects.filter(pk=w.delegation.pk).values_list("revoked_at", "renounced_at")[
+        0
+    ]
+
+
+def _roles(w):
+    return sorted(
+        RoleAssignment.objects.filter(user=w.staff_member).values_list("role", "revoked_at")
+    )
+
+
+def _staff_state(w):
+    user = User.objects.get(pk=w.staff_member.pk)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (user.is_active, user.password, TOTPDevice.objects.filter(user=user).count())
+
+
+ORG_READERS = ("owner", "business_member")
+STAFF_READERS = ("leader", "supervisor_above", "agency_admin", "system_admin")
+STAFF_MANAGERS = ("agency_admin", "system_admin")
+
+MATRIX: list[Case] = [
+    # --- A citizen's own account pages -------------------------------------------------------
+    Case("accounts:profile", "get", lambda w: "/tai-khoan/ho-so/", CITIZENS),
+    Case("accounts:eid_refresh", "post", lambda w: "/tai-khoan/vneid/cap-nhat/", CITIZENS),
+    Case("accounts:eid_link", "post", lambda w: "/tai-khoan/vneid/lien-ket/", CITIZENS),
+    Case("accounts:organisations", "get", lambda w: "/tai-khoan/to-chuc/", CITIZENS),
+    Case(
+        "accounts:organisation_register", "get", lambda w: "/tai-khoan/to-chuc/dang-ky/", CITIZENS
+    ),
+    Case("accounts:delegations", "get", lambda w: "/tai-khoan/uy-quyen/", CITIZENS),
+    Case("accounts:acting", "get", lambda w: "/tai-khoan/thay-mat/", CITIZENS),
+    # --- An organisation and its members -----------------------------------------------------
+    Case(
+        "accounts:organisation",
+        "get",
+        lambda w: f"/tai-khoan/to-chuc/{w.organisation.public_id}/",
+        ORG_READERS,
+    ),
+    Case(
+        "accounts:member_add",
+        "post",
+        lambda w: f"/tai-khoan/to-chuc/{w.organisation.public_id}/thanh-vien/",
+        ("owner",),
+        data=lambda w: {
+            "pid": w.users["another_citizen"].person.active_pid.number,
+            "role": "member",
+        },
+        probe=_members,
+    ),
+    Case(
+        "accounts:member_change",
+        "post",
+        lambda w: f"/tai-khoan/to-chuc/{w.organisation.public_id}/thanh-vien/{w.member.public_id}/",
+        ("owner",),
+        data=lambda w: {"role": "admin"},
+        probe=_members,
+    ),
+    Case(
+        "accounts:delegation_new",
+        "get",
+        lambda w: f"/tai-khoan/uy-quyen/tao/?to_chuc={w.organisation.public_id}",
+        ("owner",),
+    ),
+    # --- A delegation --------------------------------------------------------------------------
+    Case(
+        "accounts:delegation",
+        "get",
+        lambda w: f"/tai-khoan/uy-quyen/{w.delegation.public_id}/",
+        ("owner", "delegate"),
+    ),
+    Case(
+        "accounts:delegation_revoke",
+        "post",
+        lambda w: f"/tai-khoan/uy-quyen/{w.delegation.public_id}/thu-hoi/",
+        ("owner",),
+        probe=_delegation_state,
+    ),
+    Case(
+        "accounts:delegation_renounce",
+        "post",
+        lambda w: f"/tai-khoan/uy-quyen/{w.delegation.public_id}/tu-choi/",
+        ("delegate",),
+        probe=_delegation_state,
+    ),
+    # --- Staff pages ----------------------------------------------------------------------------
+    Case("backoffice:home", "get", lambda w: "/can-bo/", STAFF),
+    Case("backoffice:recovery_codes", "get", lambda w: "/can-bo/ma-du-phong/", STAFF),
+    Case(
+        "backoffice:staff_list",
+        "get",
+        lambda w: "/can-bo/nhan-su/",
+        (*STAFF_READERS, "supervisor_beside"),
+    ),
+    Case("backoffice:staff_create", "get", lambda w: "/can-bo/nhan-su/them/", STAFF_MANAGERS),
+    Case(
+        "backoffice:staff_detail",
+        "get",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/",
+        STAFF_READERS,
+    ),
+    Case(
+        "backoffice:role_grant",
+        "post",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/vai-tro/",
+        STAFF_MANAGERS,
+        data=lambda w: {"grant-role": "leader", "grant-agency": w.staff_member.agency_id},
+        probe=_roles,
+    ),
+    Case(
+        "backoffice:role_revoke",
+        "post",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/vai-tro/{w.assignment.pk}/thu-hoi/",
+        STAFF_MANAGERS,
+        probe=_roles,
+    ),
+    Case(
+        "backoffice:staff_lock",
+        "post",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/khoa/",
+        STAFF_MANAGERS,
+        data=lambda w: {"action": "lock"},
+        probe=_staff_state,
+    ),
+    Case(
+        "backoffice:staff_reset_mfa",
+        "post",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/xac-thuc/",
+        STAFF_MANAGERS,
+        probe=_staff_state,
+    ),
+    Case(
+        "backoffice:staff_reinvite",
+        "post",
+        lambda w: f"/can-bo/nhan-su/{w.staff_member.public_id}/moi-lai/",
+        STAFF_MANAGERS,
+        probe=_staff_state,
+    ),
+    # --- Django's admin: system administrators only ---------------------------------------------
+    Case("admin:index", "get", lambda w: "/quan-tri/", ("system_admin",), refused=LOGIN),
+    Case(
+        "admin:accounts_person_changelist",
+        "get",
+        lambda w: "/quan-tri/accounts/person/",
+        ("system_admin",),
+        refused=LOGIN,
+    ),
+    Case(
+        "admin:core_auditentry_changelist",
+        "get",
+        lambda w: "/quan-tri/core/auditentry/",
+        ("system_admin",),
+        refused=LOGIN,
+    ),
+]
+
+#: Django's admin has many routes; the cases above stand for all of them (one permission check,
+#: ``MotcuaAdminSite.has_permission``, guards every one).
+ADMIN_NAMESPACE = "admin"
+
+
+def _routes() -> set[str]:
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or ""
+                full = f"{namespace}:{inner}" if namespace and inner else namespace or inner
+                yield from walk(pattern.url_patterns, full)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_is_classified():
+    routes = _routes()
+    covered = set(PUBLIC) | {case.route for case in MATRIX}
+    missing = sorted(r for r in routes - covered if not r.startswith(f"{ADMIN_NAMESPACE}:"))
+    assert not missing, f"add these routes to MATRIX or PUBLIC: {missing}"
+    stale = sorted(covered - routes)
+    assert not stale, f"these classified routes no longer exist: {stale}"
+    assert not set(PUBLIC) & {case.route for case in MATRIX}
+
+
+@pytest.fixture
+def eid_settings(settings, eid_provider):  # noqa: F811
+    settings.MOTCUA_EID_DISCOVERY_URL = eid_provider.discovery_url
+    settings.MOTCUA_EID_CLIENT_ID = eid_provider.client_id
+    settings.MOTCUA_EID_CLIENT_SECRET = eid_provider.client_secret
+    return settings
+
+
+@pytest.fixture
+def world(eid_settings) -> World:
+    users: dict[str, User] = {
+        "owner": make_citizen("Chủ Sở Hữu"),
+        "delegate": make_citizen("Người Được Ủy Quyền"),
+        "business_member": make_citizen("Thành Viên Doanh Nghiệp"),
+        "another_citizen": make_citizen("Công Dân Khác"),
+        "clerk_other_agency": make_staff("clerk", OTHER_HANDLING),
+        "clerk_handling_agency": make_staff("clerk", HANDLING),
+        "leader": make_staff("leader", HANDLING),
+        "supervisor_above": make_staff("supervisor", PROVINCE),
+        "supervisor_beside": make_staff("supervisor", OTHER_PROVINCE),
+        "agency_admin": make_staff("agency_admin", HANDLING),
+        "system_admin": make_staff("system_admin", None),
+    }
+    organisation = Organisation.objects.create(
+        tax_code="0100233488", name="Công ty TNHH Ma Trận", kind="enterprise"
+    )
+    Membership.objects.create(
+        organisation=organisation, person=users["owner"].person, role="representative"
+    )
+    member = Membership.objects.create(
+        organisation=organisation, person=users["business_member"].person, role="member"
+    )
+    procedure = Procedure.objects.order_by("code").first()
+    delegation = Delegation.objects.create(
+        principal_person=users["owner"].person,
+        agent=users["delegate"].person,
+        valid_until=timezone.localdate() + timedelta(days=30),
+        created_by=users["owner"],
+    )
+    delegation.procedures.set([procedure])
+    staff_member = make_staff("specialist", HANDLING)
+    return World(
+        users=users,
+        organisation=organisation,
+        member=member,
+        delegation=delegation,
+        staff_member=staff_member,
+        assignment=RoleAssignment.objects.get(user=staff_member),
+        procedure=procedure,
+    )
+
+
+def _client_for(actor: str, world: World) -> Client:
+    client = Client()
+    if actor in CITIZENS:
+        login_citizen(client, world.users[actor], level=2)
+    elif actor in STAFF:
+        login_staff(client, world.users[actor])
+    return client
+
+
+LOGIN_PAGES = ("/tai-khoan/dang-nhap/", "/can-bo/dang-nhap/", "/quan-tri/login/")
+
+
+def _answer(response) -> str:
+    if response.status_code in (403, 404):
+        return DENY
+    if response.status_code in (301, 302, 303):
+        return LOGIN if response["Location"].startswith(LOGIN_PAGES) else ALLOW
+    if response.status_code < 400:
+        return ALLOW
+    return f"status {response.status_code}"
+
+
+def _expected(case: Case, actor: str) -> str:
+    if actor == "anonymous":
+        return case.anonymous
+    return ALLOW if actor in case.allow else case.refused
+
+
+@pytest.mark.parametrize("case", MATRIX, ids=[c.route for c in MATRIX])
+def test_the_matrix(case: Case, world: World):
+    wrong = []
+    for actor in ACTORS:
+        with transaction.atomic():
+            before = case.probe(world) if case.probe else None
+            client = _client_for(actor, world)
+            send = getattr(client, case.method)
+            response = send(case.url(world), case.data(world))
+            got, want = _answer(response), _expected(case, actor)
+            if got != want:
+                wrong.append(f"{actor}: expected {want}, got {got} ({response.status_code})")
+            elif want != ALLOW and case.probe and case.probe(world) != before:
+                wrong.append(f"{actor}: refused, but the change was made")
+            transaction.set_rollback(True)
+    assert not wrong, f"{case.method.upper()} {case.route}:\n" + "\n".join(wrong)
