@@ -15,6 +15,7 @@ import pytest
 
 from tests.fixtures.eid import *  # noqa: F403  (the e-ID provider the portal logs in with)
 from tests.fixtures.processes import free_port, stop
+from tests.fixtures.smtp import *  # noqa: F403  (the SMTP server the portal sends mail to)
 
 # Playwright's sync API keeps an event loop running in this thread for the whole session; the
 # journeys never touch Django's database in-process, but tests that run after them in the same
@@ -43,8 +44,9 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="session")
-def server_env(tmp_path_factory, eid_provider) -> dict[str, str]:
-    """The portal's environment: its own SQLite database, pointed at the test e-ID provider."""
+def server_env(tmp_path_factory, eid_provider, smtp_server) -> dict[str, str]:
+    """The portal's environment: its own SQLite database, pointed at the test e-ID provider
+    (also the demo population and business registries) and at a real SMTP server."""
     var_dir = tmp_path_factory.mktemp("e2e")
     env = dict(os.environ)
     env.update(
@@ -56,6 +58,11 @@ def server_env(tmp_path_factory, eid_provider) -> dict[str, str]:
             "MOTCUA_EID_DISCOVERY_URL": eid_provider.discovery_url,
             "MOTCUA_EID_CLIENT_ID": eid_provider.client_id,
             "MOTCUA_EID_CLIENT_SECRET": eid_provider.client_secret,
+            "MOTCUA_POPULATION_URL": f"{eid_provider.base_url}/demo/citizens.json",
+            "MOTCUA_BUSINESS_REGISTRY_URL": f"{eid_provider.base_url}/demo/businesses.json",
+            "MOTCUA_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "MOTCUA_EMAIL_HOST": smtp_server.host,
+            "MOTCUA_EMAIL_PORT": str(smtp_server.port),
         }
     )
     return env
@@ -67,7 +74,7 @@ def base_url(server_env, tmp_path_factory) -> str:
     bin_dir = Path(sys.executable).parent
     var_dir = Path(server_env["MOTCUA_VAR_DIR"])
     bootstrap = subprocess.run(  # noqa: S603 (our own command)
-        [str(bin_dir / "motcua"), "bootstrap"],
+        [str(bin_dir / "motcua"), "bootstrap", "--demo"],
         env=server_env,
         capture_output=True,
         text=True,

@@ -18,7 +18,11 @@ def test_a_citizen_logs_in_with_vneid_level_2_and_finds_the_verified_attributes(
 ):
     citizen = eid_provider.citizens()[0]
     page.goto(base_url + "/")
-    page.get_by_role("link", name="Đăng nhập").click()
+    page.get_by_role("link", name="Đăng nhập", exact=True).click()
+    # The login page offers the e-ID first, a local account beside it.
+    page.wait_for_url(re.compile(r"/tai-khoan/dang-nhap/"))
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
 
     # The provider's own page: the portal sent the person there with PKCE, state and nonce.
     page.wait_for_url(re.compile(re.escape(eid_provider.base_url)))
@@ -35,8 +39,11 @@ def test_a_citizen_logs_in_with_vneid_level_2_and_finds_the_verified_attributes(
 
     page.get_by_role("button", name="Đăng xuất").click()
     page.wait_for_url(re.compile(re.escape(base_url)))
-    expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
-    # Logged out here and at the provider: the profile asks for the e-ID again.
+    expect(page.get_by_role("link", name="Đăng nhập", exact=True)).to_be_visible()
+    # Logged out here and at the provider: the profile asks to log in again, and the e-ID
+    # asks who the citizen is again.
     page.goto(base_url + "/tai-khoan/ho-so/")
+    page.wait_for_url(re.compile(r"/tai-khoan/dang-nhap/"))
+    page.get_by_role("link", name="Đăng nhập bằng VNeID").click()
     page.wait_for_url(re.compile(re.escape(eid_provider.base_url)))
     expect(page.get_by_role("button", name=f"Đăng nhập với {citizen['name']}")).to_be_visible()
