@@ -151,6 +151,30 @@ class PasswordResetForm(PasswordPairMixin, SiteForm):
     )
 
 
+class ProcedureCodesField(forms.CharField):
+    """National procedure codes typed one per line or separated by commas, cleaned into the
+    procedures (in the order typed); every unknown code is named."""
+
+    MAX = 50
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> list[Procedure]:
+        text = super().clean(value) or ""
+        codes = list(dict.fromkeys(c for c in _CODE_SPLIT.split(text) if c))
+        if len(codes) > self.MAX:
+            raise ValidationError(_("Tối đa %(n)s thủ tục mỗi lần.") % {"n": self.MAX})
+        found = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+        missing = [code for code in codes if code not in found]
+        if missing:
+            raise ValidationError(
+                _("Không có thủ tục mang mã: %(codes)s.") % {"codes": ", ".join(missing)}
+            )
+        return [found[code] for code in codes]
+
+
 class PidField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
@@ -206,9 +230,8 @@ class DelegationForm(SiteForm):
         label=_("Số định danh cá nhân của người được ủy quyền"),
         error_messages={"required": _("Hãy nhập số định danh cá nhân của người được ủy quyền.")},
     )
-    procedures = forms.CharField(
+    procedures = ProcedureCodesField(
         label=_("Mã các thủ tục được ủy quyền"),
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
         help_text=_(
             "Mỗi mã cách nhau bởi dấu phẩy hoặc xuống dòng, ví dụ 1.001193. Mã có ở trang của "
             "từng thủ tục."
@@ -247,16 +270,3 @@ class DelegationForm(SiteForm):
             self.fields[name].widget.attrs.update(
                 {"inputmode": "numeric", "class": "input input--date"}
             )
-
-    def clean_procedures(self) -> list[Procedure]:
-        codes = [c for c in _CODE_SPLIT.split(self.cleaned_data["procedures"]) if c]
-        unique = list(dict.fromkeys(codes))
-        if len(unique) > 50:
-            raise ValidationError(_("Mỗi lần ủy quyền tối đa 50 thủ tục."))
-        found = {p.code: p for p in Procedure.objects.filter(code__in=unique)}
-        missing = [code for code in unique if code not in found]
-        if missing:
-            raise ValidationError(
-                _("Không có thủ tục mang mã: %(codes)s.") % {"codes": ", ".join(missing)}
-            )
-        return [found[code] for code in unique]

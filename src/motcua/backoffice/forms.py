@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.contacts import normalise_phone
-from motcua.accounts.forms import PasswordPairMixin
+from motcua.accounts.forms import PasswordPairMixin, ProcedureCodesField
 from motcua.accounts.models import Role
 from motcua.core.forms import SiteForm
 from motcua.units.models import Agency
@@ -163,6 +163,14 @@ class RoleGrantForm(SiteForm):
         queryset=Agency.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("Cơ quan này không thuộc phạm vi bạn quản lý.")},
+    )
+    procedures = ProcedureCodesField(
+        label=_("Chỉ các thủ tục (không bắt buộc)"),
+        required=False,
+        help_text=_(
+            "Để trống: mọi thủ tục của cơ quan. Hoặc ghi mã các thủ tục cán bộ được giao, "
+            "cách nhau bởi dấu phẩy."
+        ),
     )
 
     def __init__(self, *args, agencies, roles, **kwargs):

@@ -51,6 +51,7 @@ def role_history(user: User) -> QuerySet[RoleAssignment]:
     return (
         RoleAssignment.objects.filter(user=user)
         .select_related("agency", "granted_by", "revoked_by")
+        .prefetch_related("procedures")
         .order_by("revoked_at", "-created_at")
     )
 

@@ -58,7 +58,10 @@ def secret_base32(device: TOTPDevice) -> str:
 def qr_svg(device: TOTPDevice) -> str:
     """An inline SVG QR code of the ``otpauth://`` URI (drawn here: nothing leaves the site)."""
     return segno.make(device.config_url, error="m").svg_inline(
-        scale=4, border=2, title=_("Mã QR để thêm tài khoản vào ứng dụng xác thực")
+        scale=4,
+        border=2,
+        omitsize=True,  # a viewBox: the page sets the size
+        title=_("Mã QR để thêm tài khoản vào ứng dụng xác thực"),
     )
 
 

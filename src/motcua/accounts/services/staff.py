@@ -159,7 +159,7 @@ def grant_role(
 @transaction.atomic
 def revoke_role(*, actor: User, assignment: RoleAssignment, request=None) -> RoleAssignment:
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("user", "agency")
         .get(pk=assignment.pk)
     )

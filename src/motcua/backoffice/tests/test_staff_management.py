@@ -216,3 +216,35 @@ def test_a_system_admin_grants_a_supervisor_role_at_a_province_only(client):
     assert "Vai trò giám sát chỉ gán tại UBND tỉnh" in refused.content.decode()
     client.post(url, {"grant-role": "supervisor", "grant-agency": _agency(PROVINCE).pk})
     assert RoleAssignment.objects.active().filter(user=member, role="supervisor").exists()
+
+
+def test_a_role_can_be_narrowed_to_some_procedures(client, justice_admin):
+    from motcua.catalog.models import Procedure
+
+    member = make_staff("clerk", JUSTICE)
+    first, second = Procedure.objects.order_by("code")[:2]
+    login_staff(client, justice_admin)
+    url = f"/can-bo/nhan-su/{member.public_id}/vai-tro/"
+    bad = client.post(
+        url,
+        {
+            "grant-role": "specialist",
+            "grant-agency": _agency(JUSTICE).pk,
+            "grant-procedures": "x.1",
+        },
+    )
+    assert "Không có thủ tục mang mã: x.1." in bad.content.decode()
+    client.post(
+        url,
+        {
+            "grant-role": "specialist",
+            "grant-agency": _agency(JUSTICE).pk,
+            "grant-procedures": first.code,
+        },
+    )
+    scope = scope_of(User.objects.get(pk=member.pk))
+    justice = _agency(JUSTICE)
+    assert scope.allows(Permission.DOSSIER_PROCESS, justice, procedure_id=first.pk)
+    assert not scope.allows(Permission.DOSSIER_PROCESS, justice, procedure_id=second.pk)
+    page = client.get(f"/can-bo/nhan-su/{member.public_id}/").content.decode()
+    assert f"Chỉ các thủ tục: {first.code}" in page

@@ -167,6 +167,7 @@ def role_grant(request: HttpRequest, public_id) -> HttpResponse:
                 user=member,
                 role=form.cleaned_data["role"],
                 agency=form.cleaned_data.get("agency"),
+                procedures=form.cleaned_data.get("procedures") or (),
                 request=request,
             )
         except StaffError as error:
