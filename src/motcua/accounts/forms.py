@@ -53,6 +53,25 @@ class CodeField(forms.CharField):
         return text
 
 
+def new_password_fields(*, new: bool = False) -> tuple[forms.CharField, forms.CharField]:
+    """The two fields of a new password ("mật khẩu" or "mật khẩu mới"), for PasswordPairMixin."""
+    what = _("mật khẩu mới") if new else _("mật khẩu")
+    first = forms.CharField(
+        label=_("Mật khẩu mới") if new else _("Mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá dễ đoán."),
+        error_messages={"required": _("Hãy đặt %(what)s.") % {"what": what}},
+    )
+    second = forms.CharField(
+        label=_("Nhập lại mật khẩu mới") if new else _("Nhập lại mật khẩu"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": _("Hãy nhập lại %(what)s.") % {"what": what}},
+    )
+    return first, second
+
+
 class PasswordPairMixin:
     """Two password fields that must match and pass the site's password rules."""
 
@@ -98,19 +117,7 @@ class RegistrationForm(PasswordPairMixin, SiteForm):
         help_text=_("Ghi đầy đủ, có dấu, như trên thẻ căn cước."),
         error_messages={"required": _("Hãy nhập họ và tên.")},
     )
-    password1 = forms.CharField(
-        label=_("Mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá dễ đoán."),
-        error_messages={"required": _("Hãy đặt mật khẩu.")},
-    )
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Hãy nhập lại mật khẩu.")},
-    )
+    password1, password2 = new_password_fields(new=False)
     consent = forms.BooleanField(
         label=_(
             "Tôi đồng ý để cổng lưu số điện thoại hoặc e-mail, họ tên này để quản lý tài khoản "
@@ -136,19 +143,7 @@ class PasswordResetRequestForm(SiteForm):
 
 class PasswordResetForm(PasswordPairMixin, SiteForm):
     code = CodeField()
-    password1 = forms.CharField(
-        label=_("Mật khẩu mới"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá dễ đoán."),
-        error_messages={"required": _("Hãy đặt mật khẩu mới.")},
-    )
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu mới"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Hãy nhập lại mật khẩu mới.")},
-    )
+    password1, password2 = new_password_fields(new=True)
 
 
 class ProcedureCodesField(forms.CharField):

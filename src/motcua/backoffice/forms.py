@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from motcua.accounts.contacts import normalise_phone
-from motcua.accounts.forms import PasswordPairMixin, ProcedureCodesField
+from motcua.accounts.forms import PasswordPairMixin, ProcedureCodesField, new_password_fields
 from motcua.accounts.models import Role
 from motcua.core.forms import SiteForm
 from motcua.units.models import Agency
@@ -69,19 +69,7 @@ class EnrolForm(SiteForm):
 
 
 class ActivationForm(PasswordPairMixin, SiteForm):
-    password1 = forms.CharField(
-        label=_("Mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("Ít nhất 8 ký tự, không chỉ gồm chữ số, không quá dễ đoán."),
-        error_messages={"required": _("Hãy đặt mật khẩu.")},
-    )
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": _("Hãy nhập lại mật khẩu.")},
-    )
+    password1, password2 = new_password_fields()
 
     def __init__(self, user, *args, **kwargs):
         self.user = user

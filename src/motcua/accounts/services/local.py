@@ -11,6 +11,7 @@ was sent; the owner of an existing account receives a note instead of a code.
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import structlog
 from django.db import IntegrityError, transaction
@@ -29,6 +30,8 @@ from .codes import CodeError, issue_code, verify_code
 log = structlog.get_logger(__name__)
 
 Purpose = OneTimeCode.Purpose
+#: The wording of the consent the registration form asks for (kept with each registration).
+CONSENT_VERSION = "account-2026-12"
 
 
 def _contact_fields(contact: Contact) -> dict[str, str]:
@@ -76,7 +79,13 @@ def register(*, contact: Contact, full_name: str, password: str, request=None) -
         Person.objects.update_or_create(
             user=user, defaults={"full_name": full_name, "provenance": {"full_name": stamp}}
         )
-        audit.record("registration_started", obj=user, request=request, channel=contact.channel)
+        audit.record(
+            "registration_started",
+            obj=user,
+            request=request,
+            channel=contact.channel,
+            consent=CONSENT_VERSION,
+        )
     issue_code(user, Purpose.REGISTER, contact.channel, request=request)
     return user
 
@@ -157,3 +166,24 @@ def _tell_already_registered(contact: Contact) -> None:
             send_sms(contact.value, text)
     except DeliveryError:
         log.warning("accounts.duplicate_notice_failed")
+
+
+def purge_unverified_registrations(*, older_than_hours: int = 48) -> int:
+    """Delete accounts registered but never verified, with their codes (data minimisation)."""
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
+    stale = User.objects.citizens().filter(
+        is_active=False,
+        last_login__isnull=True,
+        email_verified_at__isnull=True,
+        phone_verified_at__isnull=True,
+        date_joined__lt=cutoff,
+    )
+    count = 0
+    for user in stale.iterator():
+        with transaction.atomic():
+            Person.objects.filter(user=user).delete()
+            user.delete()
+        count += 1
+    if count:
+        log.info("accounts.unverified_registrations_purged", count=count)
+    return count

@@ -222,3 +222,20 @@ def test_password_reset_for_an_unknown_contact_looks_the_same(client):
     page = client.get(response["Location"]).content.decode()
     assert "kh•••@example.vn" in page
     assert not DemoMessage.objects.exists()
+
+
+def test_registrations_never_verified_are_purged_after_two_days(client, mailoutbox):
+    from django.core.management import call_command
+
+    _register(client, "bo.do@example.vn")
+    user = User.objects.get(email="bo.do@example.vn")
+    entry = AuditEntry.objects.get(action="registration_started")
+    assert entry.details["consent"] == "account-2026-12"
+    call_command("purge_registrations")
+    assert User.objects.filter(pk=user.pk).exists()  # too recent
+    User.objects.filter(pk=user.pk).update(date_joined=timezone.now() - timedelta(hours=49))
+    verified = make_local_citizen(phone="0988777666")
+    User.objects.filter(pk=verified.pk).update(date_joined=timezone.now() - timedelta(days=9))
+    call_command("purge_registrations")
+    assert not User.objects.filter(pk=user.pk).exists()
+    assert User.objects.filter(pk=verified.pk).exists()
