@@ -143,7 +143,10 @@ class AuditEntry(models.Model):
         verbose_name = _("nhật ký kiểm toán")
         verbose_name_plural = _("nhật ký kiểm toán")
         ordering = ("-at", "-id")
-        indexes = (models.Index(fields=("object_type", "object_id"), name="core_audit_object_idx"),)
+        indexes = (
+            models.Index(fields=("object_type", "object_id"), name="core_audit_object_idx"),
+            models.Index(fields=("ip", "action", "at"), name="core_audit_ip_idx"),
+        )
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action}"

@@ -39,3 +39,38 @@ def lockout_response(
     if cool_off:
         response["Retry-After"] = str(int(cool_off.total_seconds()))
     return response
+
+
+def too_many_failures_from_address(request: HttpRequest) -> bool:
+    """Whether the client's address has failed to log in too often lately, whatever the names
+    tried (credential stuffing): ``MOTCUA_LOGIN_IP_FAILURE_LIMIT`` failures in
+    ``MOTCUA_LOGIN_LOCKOUT_MINUTES``. django-axes locks one name from one address; this stops
+    one address trying many names. Counted from the audit log."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .audit import client_ip
+    from .models import AuditEntry
+
+    ip = client_ip(request)
+    limit = int(getattr(settings, "MOTCUA_LOGIN_IP_FAILURE_LIMIT", 30))
+    if not ip or limit <= 0:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.MOTCUA_LOGIN_LOCKOUT_MINUTES)
+    failures = AuditEntry.objects.filter(ip=ip, action="login_failed", at__gte=since)
+    return failures.count() >= limit
+
+
+def address_lockout_response(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    response = render(
+        request,
+        "core/lockout.html",
+        {"minutes": settings.MOTCUA_LOGIN_LOCKOUT_MINUTES, "by_address": True},
+        status=429,
+    )
+    response["Retry-After"] = str(settings.MOTCUA_LOGIN_LOCKOUT_MINUTES * 60)
+    return response

@@ -302,8 +302,12 @@ AUTHENTICATION_BACKENDS = ["motcua.core.security.AxesBackend", *AUTHENTICATION_B
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 AXES_ENABLED = env("MOTCUA_AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env("MOTCUA_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = timedelta(minutes=env("MOTCUA_LOGIN_LOCKOUT_MINUTES", 15))
+MOTCUA_LOGIN_LOCKOUT_MINUTES = env("MOTCUA_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=MOTCUA_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One address trying many names: refused for the lockout period after this many failures
+# (motcua.core.security.too_many_failures_from_address); 0 turns it off.
+MOTCUA_LOGIN_IP_FAILURE_LIMIT = env("MOTCUA_LOGIN_IP_FAILURE_LIMIT", 30)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "motcua.core.security.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429

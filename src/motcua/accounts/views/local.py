@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from motcua.core.security import address_lockout_response, too_many_failures_from_address
+
 from .. import sessions
 from ..backends import BACKEND_CONTACT, CITIZEN_PORTAL
 from ..contacts import mask
@@ -45,6 +47,8 @@ def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.GET.get("next") or request.POST.get("next"))
     if request.user.is_authenticated and request.user.is_citizen:
         return redirect(next_url)
+    if request.method == "POST" and too_many_failures_from_address(request):
+        return address_lockout_response(request)
     form = LocalLoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

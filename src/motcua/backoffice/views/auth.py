@@ -26,6 +26,7 @@ from motcua.accounts.services import staff as staff_services
 from motcua.accounts.services.mfa import MfaError
 from motcua.accounts.views.eid import safe_next
 from motcua.core import audit
+from motcua.core.security import address_lockout_response, too_many_failures_from_address
 
 from ..forms import ActivationForm, EnrolForm, SecondFactorForm, StaffLoginForm
 
@@ -43,6 +44,8 @@ def _next(request) -> str:
 def login(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_staff_member:
         return redirect(_next(request))
+    if request.method == "POST" and too_many_failures_from_address(request):
+        return address_lockout_response(request)
     form = StaffLoginForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():

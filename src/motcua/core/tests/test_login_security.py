@@ -122,3 +122,19 @@ def test_the_session_expires_after_the_idle_timeout_and_slides_on_each_request(
     renewed = Session.objects.get(session_key=key).expire_date
     assert renewed - first_expiry >= timedelta(minutes=9)
     assert renewed == later + timedelta(seconds=idle)
+
+
+def test_one_address_trying_many_names_is_stopped(client, settings):
+    settings.MOTCUA_LOGIN_IP_FAILURE_LIMIT = 6
+    for n in range(6):
+        assert _login(client, f"ten.{n}", WRONG).status_code == 400
+    response = _login(client, "ten.moi", WRONG)
+    assert response.status_code == 429
+    assert "từ mạng của bạn" in response.content.decode()
+    response = client.post("/tai-khoan/dang-nhap/", {"username": "0912000000", "password": "x"})
+    assert response.status_code == 429
+    # Another address is not affected.
+    other = client.post(
+        STAFF_LOGIN, {"username": "ten.0", "password": WRONG}, REMOTE_ADDR="10.0.0.9"
+    )
+    assert other.status_code == 400
