@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -165,3 +166,36 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
+
+
+class OutboxEvent(models.Model):
+    """Something other parts must learn about, written in the same transaction as the change
+    (the transactional outbox). Delivered at least once by ``core.outbox``; handlers are
+    idempotent (the event's ``id`` is their key)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    topic = models.CharField(_("loại sự kiện"), max_length=80, db_index=True)
+    #: The aggregate it is about ("dossiers.dossier", public id): delivery keeps its order.
+    aggregate_type = models.CharField(max_length=60, blank=True)
+    aggregate_id = models.CharField(max_length=64, blank=True)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    available_at = models.DateTimeField(default=timezone.now, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("created_at",)
+        verbose_name = _("sự kiện chờ gửi")
+        verbose_name_plural = _("sự kiện chờ gửi")
+        indexes = (
+            models.Index(
+                fields=("available_at",),
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_outbox_pending_idx",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.aggregate_id}"

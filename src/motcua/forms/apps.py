@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FormsConfig(AppConfig):
+    name = "motcua.forms"
+    label = "eforms"
+    verbose_name = "Biểu mẫu điện tử"
