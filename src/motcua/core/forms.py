@@ -13,15 +13,19 @@ _CLASSES = {
 }
 
 
+def style_field(field: forms.Field) -> forms.Field:
+    """Give a field's widget the site's CSS class (unless it has one)."""
+    css = next((c for kind, c in _CLASSES.items() if isinstance(field.widget, kind)), "input")
+    field.widget.attrs.setdefault("class", css)
+    return field
+
+
 class SiteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = next(
-                (c for kind, c in _CLASSES.items() if isinstance(field.widget, kind)), "input"
-            )
-            field.widget.attrs.setdefault("class", css)
+            style_field(field)
 
     def add_problem(self, field: str | None, message: str) -> None:
         """A problem found after validation (by a service): shown like any other error."""

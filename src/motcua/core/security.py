@@ -41,11 +41,14 @@ def lockout_response(
     return response
 
 
-def too_many_failures_from_address(request: HttpRequest) -> bool:
+def too_many_failures_from_address(
+    request: HttpRequest, *, action: str = "login_failed", limit: int | None = None
+) -> bool:
     """Whether the client's address has failed to log in too often lately, whatever the names
     tried (credential stuffing): ``MOTCUA_LOGIN_IP_FAILURE_LIMIT`` failures in
     ``MOTCUA_LOGIN_LOCKOUT_MINUTES``. django-axes locks one name from one address; this stops
-    one address trying many names. Counted from the audit log."""
+    one address trying many names. Counted from the audit log (``action``: the entries that
+    count, e.g. ``dossier_lookup_failed`` for the public dossier lookup)."""
     from datetime import timedelta
 
     from django.conf import settings
@@ -55,11 +58,12 @@ def too_many_failures_from_address(request: HttpRequest) -> bool:
     from .models import AuditEntry
 
     ip = client_ip(request)
-    limit = int(getattr(settings, "MOTCUA_LOGIN_IP_FAILURE_LIMIT", 30))
+    if limit is None:
+        limit = int(getattr(settings, "MOTCUA_LOGIN_IP_FAILURE_LIMIT", 30))
     if not ip or limit <= 0:
         return False
     since = timezone.now() - timedelta(minutes=settings.MOTCUA_LOGIN_LOCKOUT_MINUTES)
-    failures = AuditEntry.objects.filter(ip=ip, action="login_failed", at__gte=since)
+    failures = AuditEntry.objects.filter(ip=ip, action=action, at__gte=since)
     return failures.count() >= limit
 
 

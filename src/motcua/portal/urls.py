@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dossiers, filing, views
 
 app_name = "portal"
 
@@ -9,5 +9,19 @@ urlpatterns = [
     path("tim-kiem/", views.search, name="search"),
     path("linh-vuc/", views.fields, name="fields"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
-    path("ho-so/nop/<str:code>/", views.file, name="file"),
+    path("ho-so/nop/<str:code>/", filing.start, name="file"),
+    path("ho-so/<uuid:public_id>/trang/<slug:page>/", filing.page, name="filing_page"),
+    path(
+        "ho-so/<uuid:public_id>/giay-to/<int:document_id>/bo/", filing.detach, name="filing_detach"
+    ),
+    path("ho-so/<uuid:public_id>/xem-lai/", filing.review, name="filing_review"),
+    path("ho-so/<uuid:public_id>/nop/", filing.submit, name="filing_submit"),
+    path("ho-so/<uuid:public_id>/da-nop/", filing.done, name="filing_done"),
+    path("ho-so/<uuid:public_id>/xoa-ban-nhap/", filing.discard, name="filing_discard"),
+    path("ho-so-cua-toi/", dossiers.my_dossiers, name="my_dossiers"),
+    path("ho-so/<uuid:public_id>/", dossiers.dossier, name="dossier"),
+    path("ho-so/<uuid:public_id>/rut/", dossiers.withdraw, name="dossier_withdraw"),
+    path("ho-so/<uuid:public_id>/xac-nhan.pdf", dossiers.confirmation_pdf, name="dossier_pdf"),
+    path("tra-cuu-ho-so/", dossiers.lookup, name="lookup"),
+    path("thong-bao/", dossiers.notifications, name="notifications"),
 ]

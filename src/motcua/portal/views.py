@@ -83,7 +83,7 @@ class Submission:
     online_url: str = ""
 
 
-def _submission(procedure: Procedure, province: Province | None) -> Submission:
+def submission_for(procedure: Procedure, province: Province | None) -> Submission:
     level = online_in_province(procedure, province)
     listed_here = province is not None and any(
         listing.province_id == province.id for listing in procedure.listings.all()
@@ -126,7 +126,7 @@ def procedure(request, code):
         "province": province,
         "province_code": province_code,
         "province_error": province_error,
-        "submission": _submission(procedure, province),
+        "submission": submission_for(procedure, province),
         "documents": list(procedure.documents.all()),
         "channels": list(procedure.channels.all()),
         "legal_bases": list(procedure.legal_bases.all()),
@@ -134,27 +134,6 @@ def procedure(request, code):
         "provinces": queries.provinces(),
     }
     return render(request, "portal/procedure.html", context)
-
-
-@require_safe
-def file(request, code):
-    """Where "Nộp trực tuyến" leads: the procedure, the chosen province, and how to file.
-
-    Filing itself needs a national e-ID login and the dossier service; until they are
-    enabled on this installation the page says so plainly and shows the other ways to file.
-    """
-    found = procedure_by_code(code)
-    if found is None:
-        raise Http404(_("Không có thủ tục với mã này."))
-    procedure, listing = found
-    province = resolve_province(request.GET.get("tinh", "")) or (listing and listing.province)
-    context = {
-        "procedure": procedure,
-        "province": province,
-        "submission": _submission(procedure, province),
-        "channels": list(procedure.channels.all()),
-    }
-    return render(request, "portal/file.html", context)
 
 
 def _results_referer(request) -> str:

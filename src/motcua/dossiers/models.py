@@ -1,0 +1,249 @@
+"""Dossiers (hồ sơ): from a draft to a filed dossier with its code, documents and timeline.
+
+Every change goes through ``dossiers.services`` (one transaction with its audit entry and
+outbox events). Statuses are the national portal's (TrangThaiHoSo, DOMAIN.md §7) plus 0 for a
+draft that has not been filed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import PublicIdModel, TimeStampedModel
+
+
+class Status(models.IntegerChoices):
+    DRAFT = 0, _("Bản nháp")
+    SUBMITTED = 1, _("Mới đăng ký")
+    RECEIVED = 2, _("Được tiếp nhận")
+    REFUSED = 3, _("Không được tiếp nhận")
+    IN_PROGRESS = 4, _("Đang xử lý")
+    SUPPLEMENT = 5, _("Yêu cầu bổ sung giấy tờ")
+    PAYMENT = 6, _("Yêu cầu thực hiện nghĩa vụ tài chính")
+    WITHDRAWN = 7, _("Công dân yêu cầu rút hồ sơ")
+    STOPPED = 8, _("Dừng xử lý")
+    DONE = 9, _("Đã xử lý xong")
+    RETURNED = 10, _("Đã trả kết quả")
+
+
+class Channel(models.IntegerChoices):
+    """KenhThucHien of the national portal."""
+
+    DIRECT = 1, _("Trực tiếp")
+    ONLINE = 2, _("Trực tuyến")
+    POSTAL = 3, _("Qua bưu chính")
+
+
+class ApplicantType(models.IntegerChoices):
+    CITIZEN = 1, _("Công dân")
+    BUSINESS = 2, _("Doanh nghiệp, tổ chức")
+    STATE_BODY = 3, _("Cơ quan nhà nước")
+    OTHER = 4, _("Khác")
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def filed(self) -> DossierQuerySet:
+        return self.exclude(status=Status.DRAFT)
+
+    def drafts(self) -> DossierQuerySet:
+        return self.filter(status=Status.DRAFT)
+
+
+class Dossier(PublicIdModel):
+    """One application for one procedure.
+
+    The applicant is a person or an organisation; ``submitted_by`` is the account that filed it
+    (the applicant themself, a member of the organisation, a delegate, or a clerk at the desk,
+    then also ``assisted_by``). ``data`` holds the e-form's answers (see ``forms.engine``).
+    Applicant numbers used to find a dossier are kept only as keyed hashes
+    (``applicant_pid_hash``, ``applicant_phone_hash``).
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    form = models.ForeignKey(
+        "eforms.FormDefinition", on_delete=models.PROTECT, related_name="dossiers"
+    )
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    channel = models.PositiveSmallIntegerField(
+        _("kênh nộp"), choices=Channel.choices, default=Channel.ONLINE
+    )
+    applicant_type = models.PositiveSmallIntegerField(
+        choices=ApplicantType.choices, default=ApplicantType.CITIZEN
+    )
+    applicant_person = models.ForeignKey(
+        "accounts.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+    )
+    applicant_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("người nộp"), max_length=255, blank=True)
+    applicant_pid_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    applicant_phone_hash = models.CharField(max_length=64, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_filed"
+    )
+    delegation = models.ForeignKey(
+        "accounts.Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ hỗ trợ nộp"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_assisted",
+    )
+    consent_at = models.DateTimeField(_("người dân đồng ý lúc"), null=True, blank=True)
+    digitised = models.BooleanField(_("hồ sơ giấy đã số hóa"), default=False)
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    commune = models.ForeignKey(
+        "units.Commune", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    receiving_agency = models.ForeignKey(
+        "units.Agency",
+        verbose_name=_("nơi tiếp nhận"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_received",
+    )
+    resolving_agency = models.ForeignKey(
+        "units.Agency",
+        verbose_name=_("cơ quan giải quyết"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_resolved",
+    )
+    #: The agency path of the resolving agency (scope checks filter on it without a join).
+    agency_path = models.CharField(max_length=255, blank=True, db_index=True)
+    cross_boundary = models.BooleanField(_("phi địa giới"), default=False)
+    data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
+    current_page = models.CharField(max_length=50, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("ngày hẹn trả"), null=True, blank=True)
+    #: The legal deadline (the national index) — set at reception by the back office.
+    due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    return_method = models.CharField(_("cách nhận kết quả"), max_length=10, blank=True)
+    expires_at = models.DateTimeField(_("bản nháp hết hạn"), null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-submitted_at", "-created_at")
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        indexes = (
+            models.Index(fields=("submitted_by", "status"), name="dossier_owner_status_idx"),
+            models.Index(fields=("applicant_person", "status"), name="dossier_person_status_idx"),
+            models.Index(fields=("agency_path", "status"), name="dossier_agency_status_idx"),
+        )
+        constraints = (
+            models.CheckConstraint(
+                condition=Q(status=0) | Q(code__isnull=False),
+                name="filed_dossier_has_code",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.code or f"Bản nháp {self.public_id}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def may_withdraw(self) -> bool:
+        """An applicant may withdraw a filed dossier until the agency received it."""
+        return self.status == Status.SUBMITTED
+
+
+class DossierCodeCounter(models.Model):
+    """The last sequence number used by one agency on one day (locked while a code is made)."""
+
+    agency = models.ForeignKey("units.Agency", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=["agency", "day"], name="unique_code_counter"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day} {self.last}"
+
+
+class DossierDocument(TimeStampedModel):
+    """A file attached to a dossier for one slot of its e-form (a checklist item)."""
+
+    class Digitisation(models.IntegerChoices):
+        """DOMAIN.md §7 flags sent to the national portal."""
+
+        NOT_DIGITISED = 0, _("Chưa số hóa")
+        DIGITISED = 1, _("Đã số hóa")
+        REUSED_COMPONENT = 2, _("Dùng lại thành phần hồ sơ khác")
+        REUSED_RESULT = 3, _("Dùng lại kết quả hồ sơ khác")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    slot = models.CharField(_("thành phần"), max_length=50)
+    label = models.CharField(max_length=255, blank=True)
+    required_document = models.ForeignKey(
+        "catalog.RequiredDocument", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
+    digitisation = models.PositiveSmallIntegerField(
+        choices=Digitisation.choices, default=Digitisation.DIGITISED
+    )
+    from_store = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("dossier", "slot", "created_at")
+        indexes = (models.Index(fields=("dossier", "slot"), name="dossier_document_slot_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.slot}"
+
+
+class DossierEvent(models.Model):
+    """One step of the dossier's history. ``public_text`` is what the citizen and the public
+    lookup read (plain Vietnamese, no personal data); ``note`` is for staff only."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.PositiveSmallIntegerField(choices=Status.choices)
+    public_text = models.CharField(max_length=500)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("dossier", "at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.get_status_display()}"

@@ -1,0 +1,82 @@
+"""Where a dossier goes: the receiving unit and the resolving agency (DOMAIN.md §2).
+
+Since the 2025 reform there is no district level. A commune-level procedure is received and
+resolved by the People's Committee of the commune the applicant chose — any commune of the
+province (phi địa giới), not only where they live; it is *cross-boundary* when that is not the
+applicant's commune of residence. A province-level procedure is received by the province's
+public-administration service centre and resolved by the agency the province lists for it (or
+the People's Committee). A ministry-level procedure goes to the ministry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from motcua.catalog.models import Level, Procedure
+from motcua.units.models import Agency, Commune, Province
+
+
+class RoutingError(ValueError):
+    def __init__(self, message_vi: str):
+        self.message_vi = message_vi
+        super().__init__(message_vi)
+
+
+@dataclass(frozen=True)
+class Route:
+    receiving: Agency
+    resolving: Agency
+    province: Province | None
+    commune: Commune | None
+    cross_boundary: bool
+
+
+def needs_commune(procedure: Procedure) -> bool:
+    levels = procedure.level_list
+    return Level.COMMUNE in levels and Level.PROVINCE not in levels
+
+
+def needs_province(procedure: Procedure) -> bool:
+    return any(level in procedure.level_list for level in (Level.COMMUNE, Level.PROVINCE)) or not (
+        procedure.level_list
+    )
+
+
+def _province_agency(province: Province, kind: str) -> Agency | None:
+    return Agency.objects.active().filter(province=province, kind=kind).order_by("path").first()
+
+
+def route(
+    procedure: Procedure,
+    *,
+    province: Province | None,
+    commune: Commune | None = None,
+    residence: Commune | None = None,
+) -> Route:
+    from django.utils.translation import gettext as _
+
+    levels = procedure.level_list
+    if commune is not None and province is None:
+        province = commune.province
+    if commune is not None and Level.COMMUNE in levels:
+        committee = (
+            Agency.objects.active()
+            .filter(kind=Agency.Kind.COMMUNE_COMMITTEE, commune=commune)
+            .first()
+        )
+        if committee is None:
+            raise RoutingError(_("Chưa có Ủy ban nhân dân của xã, phường này trong hệ thống."))
+        cross = residence is not None and residence.pk != commune.pk
+        return Route(committee, committee, province, commune, cross)
+    if province is not None and (Level.PROVINCE in levels or Level.COMMUNE in levels or not levels):
+        listing = procedure.listings.filter(province=province).select_related("agency").first()
+        committee = _province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
+        resolving = (listing.agency if listing and listing.agency_id else None) or committee
+        centre = _province_agency(province, Agency.Kind.PROVINCE_CENTRE)
+        if resolving is None:
+            raise RoutingError(_("Chưa có cơ quan giải quyết thủ tục này tại tỉnh đã chọn."))
+        cross = residence is not None and residence.province_id != province.pk
+        return Route(centre or resolving, resolving, province, None, cross)
+    if procedure.ministry_id:
+        return Route(procedure.ministry, procedure.ministry, None, None, False)
+    raise RoutingError(_("Hãy chọn tỉnh, thành phố nơi nộp hồ sơ."))

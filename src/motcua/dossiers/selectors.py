@@ -1,0 +1,99 @@
+"""Reads of dossiers, always through who is asking (checked in the query, DESIGN.md).
+
+A citizen sees a dossier they filed, one filed for them (as the applicant person), one of an
+organisation they are an active member of, and — while a delegation is in force — the
+principal's dossiers of the delegated procedures. Staff see the dossiers whose resolving agency
+is within their ``dossier.view`` reach (``Dossier.agency_path``), or that their agency received.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from motcua.accounts.access import scope_of
+from motcua.accounts.models import Delegation, Membership, Permission
+
+from .models import Dossier, DossierDocument, DossierEvent
+
+
+def _citizen_reach(user) -> Q:
+    memberships = Membership.objects.active().filter(person__user=user).values("organisation")
+    condition = (
+        Q(submitted_by=user)
+        | Q(applicant_person__user=user)
+        | Q(applicant_organisation__in=memberships)
+    )
+    for delegation in (
+        Delegation.objects.in_force().filter(agent__user=user).prefetch_related("procedures")
+    ):
+        principal = (
+            Q(applicant_person_id=delegation.principal_person_id)
+            if delegation.principal_person_id
+            else Q(applicant_organisation_id=delegation.principal_organisation_id)
+        )
+        condition |= principal & Q(procedure__in=[p.pk for p in delegation.procedures.all()])
+    return condition
+
+
+def citizen_dossiers(user) -> QuerySet[Dossier]:
+    if not user.is_authenticated or not user.is_citizen:
+        return Dossier.objects.none()
+    return Dossier.objects.filter(_citizen_reach(user)).select_related(
+        "procedure", "receiving_agency", "applicant_organisation"
+    )
+
+
+def dossiers_of(acting) -> QuerySet[Dossier]:
+    """ "Hồ sơ của tôi" for the chosen context: the citizen's own, an organisation's, or the
+    principal's (delegated procedures only)."""
+    base = citizen_dossiers(acting.user)
+    if acting.membership is not None:
+        return base.filter(applicant_organisation=acting.organisation)
+    if acting.delegation is not None:
+        principal = (
+            Q(applicant_person=acting.principal_person)
+            if acting.principal_person is not None
+            else Q(applicant_organisation=acting.organisation)
+        )
+        return base.filter(principal, procedure__in=acting.procedure_ids or [])
+    return base.filter(
+        Q(applicant_organisation__isnull=True)
+        & (Q(applicant_person=acting.person) | Q(submitted_by=acting.user, delegation__isnull=True))
+    )
+
+
+def dossier_for_citizen(user, public_id) -> Dossier | None:
+    return citizen_dossiers(user).filter(public_id=public_id).first()
+
+
+def staff_dossiers(user) -> QuerySet[Dossier]:
+    scope = scope_of(user)
+    condition = scope.q(Permission.DOSSIER_VIEW, "agency_path")
+    if condition is None:
+        return Dossier.objects.none()
+    received_here = scope.q(Permission.DOSSIER_VIEW, "receiving_agency__path")
+    return Dossier.objects.filed().filter(condition | received_here)
+
+
+def attachments(dossier: Dossier) -> QuerySet[DossierDocument]:
+    return dossier.documents.filter(removed_at__isnull=True).select_related("file")
+
+
+def public_events(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.order_by("at", "id")
+
+
+def find_by_code(code: str, second_factor: str) -> Dossier | None:
+    """The public lookup: a filed dossier whose code and applicant number or phone match."""
+    from .services import lookup_hash
+
+    digest = lookup_hash(second_factor)
+    if not code or not digest:
+        return None
+    return (
+        Dossier.objects.filed()
+        .filter(code=code.strip())
+        .filter(Q(applicant_pid_hash=digest) | Q(applicant_phone_hash=digest))
+        .select_related("procedure", "receiving_agency")
+        .first()
+    )

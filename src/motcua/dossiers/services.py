@@ -1,0 +1,336 @@
+"""Every change to a dossier: one transaction each, with its audit entry and outbox events.
+
+Filing: ``start_draft`` → ``save_page`` (any number of times, any order) → ``attach_upload`` /
+``attach_from_store`` / ``detach`` → ``submit``. ``submit`` is idempotent: the draft row is
+locked, and a dossier already filed is returned as it is, so a double click, a resent request
+or a retry after a timeout make one dossier with one code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from motcua.core import audit, outbox
+from motcua.forms.engine import Problem, problems
+from motcua.forms.selectors import form_for
+
+from . import routing
+from .codes import next_code
+from .models import ApplicantType, Channel, Dossier, DossierDocument, DossierEvent, Status
+
+log = structlog.get_logger(__name__)
+
+_LOOKUP_SALT = "motcua.dossiers.lookup"
+
+
+class DossierError(Exception):
+    def __init__(self, code: str, message_vi: str):
+        self.code = code
+        self.message_vi = message_vi
+        super().__init__(code)
+
+
+class SubmissionIncomplete(DossierError):
+    """What is still missing, all of it (the review page lists every problem)."""
+
+    def __init__(self, found: list[Problem]):
+        self.problems = found
+        super().__init__("incomplete", _("Hồ sơ chưa đủ thông tin hoặc giấy tờ."))
+
+
+def lookup_hash(value: str) -> str:
+    """A keyed hash of a personal identification number or phone number: enough to match what
+    someone types at the public lookup, nothing to read back."""
+    text = "".join(ch for ch in (value or "") if ch.isdigit())
+    if text.startswith("84") and len(text) == 11:
+        text = "0" + text[2:]
+    return salted_hmac(_LOOKUP_SALT, text, algorithm="sha256").hexdigest() if text else ""
+
+
+def draft_days() -> int:
+    return int(getattr(settings, "MOTCUA_DRAFT_DAYS", 30))
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_draft(*, user, acting, procedure, province=None, commune=None, request=None) -> Dossier:
+    """A new draft for ``procedure``, for whoever ``acting`` says the citizen works for."""
+    form = form_for(procedure, province)
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        form=form,
+        submitted_by=user,
+        applicant_person=None if acting.on_behalf else acting.person,
+        applicant_organisation=acting.organisation,
+        applicant_type=ApplicantType.BUSINESS if acting.organisation else ApplicantType.CITIZEN,
+        delegation=acting.delegation,
+        province=province or (commune.province if commune else None),
+        commune=commune,
+        current_page=form.parsed.pages[0].key,
+        expires_at=timezone.now() + timedelta(days=draft_days()),
+    )
+    if acting.principal_person is not None:
+        dossier.applicant_person = acting.principal_person
+        dossier.save(update_fields=["applicant_person"])
+    audit.record("dossier_draft_started", obj=dossier, request=request, **acting.audit_fields())
+    return dossier
+
+
+@transaction.atomic
+def save_page(
+    dossier: Dossier, *, page: str, values: dict, next_page: str | None = None
+) -> Dossier:
+    """Keep a page's answers (already cleaned by the page form) and where the citizen is."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _require_draft(dossier)
+    dossier.data = {**(dossier.data or {}), **values}
+    dossier.current_page = next_page or page
+    dossier.expires_at = timezone.now() + timedelta(days=draft_days())
+    dossier.reminder_sent_at = None
+    dossier.save(
+        update_fields=["data", "current_page", "expires_at", "reminder_sent_at", "updated_at"]
+    )
+    return dossier
+
+
+def _require_draft(dossier: Dossier) -> None:
+    if not dossier.is_draft:
+        raise DossierError("filed", _("Hồ sơ đã nộp, không sửa được nữa."))
+
+
+def attached_sizes(dossier: Dossier) -> list[int]:
+    return list(
+        dossier.documents.filter(removed_at__isnull=True).values_list("file__size", flat=True)
+    )
+
+
+@transaction.atomic
+def attach_upload(dossier: Dossier, *, actor, slot: str, upload, request=None) -> DossierDocument:
+    """Check, scan and store an uploaded file for ``slot`` (raises documents' UploadError)."""
+    from motcua.documents.checks import check_total
+    from motcua.documents.services import store_upload
+
+    _require_draft(dossier)
+    check_total(attached_sizes(dossier), upload.size, name=upload.name)
+    stored = store_upload(upload, owner=actor, request=request)
+    return _attach(dossier, actor=actor, slot=slot, stored=stored, from_store=False)
+
+
+@transaction.atomic
+def attach_from_store(dossier: Dossier, *, actor, slot: str, item, request=None) -> DossierDocument:
+    """Attach a document the citizen already has in their store (kho dữ liệu), in one click."""
+    _require_draft(dossier)
+    return _attach(
+        dossier,
+        actor=actor,
+        slot=slot,
+        stored=item.file,
+        from_store=True,
+        digitisation=(
+            DossierDocument.Digitisation.REUSED_RESULT
+            if item.kind == "result"
+            else DossierDocument.Digitisation.REUSED_COMPONENT
+        ),
+    )
+
+
+def _attach(dossier, *, actor, slot, stored, from_store, digitisation=None) -> DossierDocument:
+    spec = dossier.form.parsed.field(slot)
+    if spec is None or spec.type != "file":
+        raise DossierError("slot", _("Thành phần hồ sơ này không có trong biểu mẫu."))
+    DossierDocument.objects.filter(dossier=dossier, slot=slot, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
+    document = DossierDocument.objects.create(
+        dossier=dossier,
+        slot=slot,
+        label=spec.label[:255],
+        required_document_id=spec.document,
+        file=stored,
+        from_store=from_store,
+        digitisation=digitisation or DossierDocument.Digitisation.DIGITISED,
+        added_by=actor,
+    )
+    audit.record("dossier_document_attached", actor=actor, obj=dossier, slot=slot, store=from_store)
+    return document
+
+
+@transaction.atomic
+def detach(dossier: Dossier, *, actor, document: DossierDocument) -> None:
+    _require_draft(dossier)
+    document.removed_at = timezone.now()
+    document.save(update_fields=["removed_at", "updated_at"])
+    audit.record("dossier_document_removed", actor=actor, obj=dossier, slot=document.slot)
+
+
+@transaction.atomic
+def discard_draft(dossier: Dossier, *, actor, request=None) -> None:
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _require_draft(dossier)
+    audit.record("dossier_draft_discarded", actor=actor, obj=dossier, request=request)
+    dossier.delete()
+
+
+# --- Submission -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Review:
+    problems: list[Problem]
+    attached: dict[str, DossierDocument]
+
+
+def review(dossier: Dossier, *, locked) -> Review:
+    """Everything missing before the dossier can be filed (locked: the prefilled values)."""
+    attached = {
+        d.slot: d for d in dossier.documents.filter(removed_at__isnull=True).select_related("file")
+    }
+    usable = {slot for slot, d in attached.items() if d.file.scan_status == "clean"}
+    found = problems(dossier.form.parsed, dossier.data or {}, attached_slots=usable, locked=locked)
+    for slot, document in attached.items():
+        if document.file.scan_status != "clean":
+            found.append(
+                Problem(
+                    _page_of(dossier, slot),
+                    slot,
+                    _(
+                        "Tệp “%(name)s” đang chờ kiểm tra mã độc nên chưa dùng được; hãy thử "
+                        "lại sau ít phút hoặc tải tệp khác."
+                    )
+                    % {"name": document.file.original_name},
+                )
+            )
+    return Review(problems=found, attached=attached)
+
+
+def _page_of(dossier: Dossier, key: str) -> str:
+    spec = dossier.form.parsed
+    return next((p.key for p in spec.pages for f in p.fields if f.key == key), spec.pages[-1].key)
+
+
+@transaction.atomic
+def submit(
+    dossier: Dossier, *, actor, locked, residence=None, request=None, acting=None
+) -> Dossier:
+    """File the draft: check everything, route it, give it its code and expected appointment,
+    record it; idempotent (an already filed dossier is returned unchanged)."""
+    dossier = (
+        Dossier.objects.select_for_update().select_related("form", "procedure").get(pk=dossier.pk)
+    )
+    if not dossier.is_draft:
+        return dossier
+    found = review(dossier, locked=locked).problems
+    if found:
+        raise SubmissionIncomplete(found)
+    try:
+        route = routing.route(
+            dossier.procedure,
+            province=dossier.province,
+            commune=dossier.commune,
+            residence=residence,
+        )
+    except routing.RoutingError as error:
+        raise DossierError("routing", error.message_vi) from None
+    now = timezone.now()
+    answers = {**(dossier.data or {}), **{k: v.value for k, v in locked.items()}}
+    dossier.data = answers
+    dossier.code = next_code(route.receiving, now)
+    dossier.status = Status.SUBMITTED
+    dossier.channel = Channel.ONLINE
+    dossier.submitted_at = now
+    dossier.receiving_agency, dossier.resolving_agency = route.receiving, route.resolving
+    dossier.agency_path = route.resolving.path
+    dossier.province, dossier.commune = route.province or dossier.province, route.commune
+    dossier.cross_boundary = route.cross_boundary
+    dossier.appointment_at = expected_appointment(dossier.procedure, now)
+    dossier.applicant_name = _applicant_name(dossier, answers)
+    dossier.applicant_pid_hash = lookup_hash(str(answers.get("applicant_pid") or ""))
+    dossier.applicant_phone_hash = lookup_hash(str(answers.get("applicant_phone") or ""))
+    dossier.return_method = str(answers.get("return_method") or "")[:10]
+    dossier.expires_at = None
+    dossier.save()
+    DossierEvent.objects.create(
+        dossier=dossier,
+        status=Status.SUBMITTED,
+        public_text=_("Đã nộp hồ sơ trực tuyến; chờ %(agency)s tiếp nhận.")
+        % {"agency": route.receiving.name},
+        actor=actor,
+        agency=route.receiving,
+    )
+    audit.record(
+        "dossier_submitted",
+        actor=actor,
+        obj=dossier,
+        request=request,
+        code=dossier.code,
+        **(acting.audit_fields() if acting is not None else {}),
+    )
+    outbox.emit(
+        "dossier.submitted",
+        aggregate=dossier,
+        code=dossier.code,
+        status=Status.SUBMITTED,
+        receiving_agency=route.receiving.code,
+    )
+    log.info("dossiers.submitted", code=dossier.code, procedure=dossier.procedure.code)
+    return dossier
+
+
+def _applicant_name(dossier: Dossier, answers: dict) -> str:
+    if dossier.applicant_organisation_id:
+        return dossier.applicant_organisation.name[:255]
+    name = answers.get("applicant_name") or (
+        dossier.applicant_person.full_name if dossier.applicant_person_id else ""
+    )
+    return str(name)[:255]
+
+
+def expected_appointment(procedure, start):
+    """The appointment date given at filing (DOMAIN.md §4), from the online channel's time —
+    the same calculator the back office uses when it accepts the dossier."""
+    from motcua.core.calendar import WorkingCalendar
+
+    channels = {c.channel: c for c in procedure.channels.all()}
+    channel = (
+        channels.get("online") or channels.get("direct") or next(iter(channels.values()), None)
+    )
+    if channel is None or not channel.time_value:
+        return None
+    # Some catalogue records give a bare number: taken as working days, the usual unit (the
+    # formal appointment is set again at reception by the clerk, who sees the procedure).
+    unit = channel.time_unit or getattr(settings, "MOTCUA_DEFAULT_TIME_UNIT", "working_day")
+    return WorkingCalendar.current().due(start, channel.time_value, unit)
+
+
+@transaction.atomic
+def withdraw(dossier: Dossier, *, actor, reason: str = "", request=None) -> Dossier:
+    """The applicant takes back a dossier the agency has not received yet."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if not dossier.may_withdraw:
+        raise DossierError(
+            "not_withdrawable",
+            _("Hồ sơ đã được tiếp nhận nên không rút trực tuyến được; hãy liên hệ nơi tiếp nhận."),
+        )
+    dossier.status = Status.WITHDRAWN
+    dossier.withdrawn_at = timezone.now()
+    dossier.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    DossierEvent.objects.create(
+        dossier=dossier,
+        status=Status.WITHDRAWN,
+        public_text=_("Người nộp đã rút hồ sơ trước khi cơ quan tiếp nhận."),
+        note=reason[:1000],
+        actor=actor,
+    )
+    audit.record("dossier_withdrawn", actor=actor, obj=dossier, request=request)
+    outbox.emit("dossier.withdrawn", aggregate=dossier, code=dossier.code, status=Status.WITHDRAWN)
+    return dossier
