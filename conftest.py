@@ -1,4 +1,5 @@
-"""Test-session setup shared by every test: the real units and catalogue, imported once.
+"""Test-session setup shared by every test: the real units, catalogue and working-day
+calendar, imported once.
 
 The test database (PostgreSQL when DATABASE_URL is set, SQLite otherwise) is created by
 pytest-django; this fixture then imports the bundled data once per test process, so that
@@ -15,6 +16,7 @@ import pytest
 def django_db_setup(django_db_setup, django_db_blocker):
     from motcua.catalog.importers import import_catalog
     from motcua.catalog.models import Entry
+    from motcua.core.calendar import WorkingCalendar, import_calendar
     from motcua.units.importers import import_agencies, import_units
 
     with django_db_blocker.unblock():
@@ -22,6 +24,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
             import_units()
             import_agencies()
             import_catalog()
+            import_calendar()
+        WorkingCalendar.invalidate()
 
 
 @pytest.fixture(autouse=True)

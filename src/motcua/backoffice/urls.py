@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, home, staff
+from .views import auth, desk, home, staff
 
 app_name = "backoffice"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("dang-nhap/cai-dat-xac-thuc/", auth.enrol, name="enrol"),
     path("ma-du-phong/", auth.recovery_codes, name="recovery_codes"),
     path("kich-hoat/<str:uidb64>/<str:token>/", auth.activate, name="activate"),
+    path("nop-ho-so/", desk.desk_file, name="desk_file"),
+    path("nop-ho-so/<uuid:public_id>/", desk.desk_done, name="desk_done"),
+    path("ho-so/<uuid:public_id>/xac-nhan.pdf", desk.dossier_pdf, name="dossier_pdf"),
     path("nhan-su/", staff.staff_list, name="staff_list"),
     path("nhan-su/them/", staff.staff_create, name="staff_create"),
     path("nhan-su/<uuid:public_id>/", staff.staff_detail, name="staff_detail"),

@@ -1,10 +1,13 @@
-"""The audit log in the admin: a read-only list for system administrators."""
+"""The audit log in the admin: a read-only list for system administrators; the working-day
+calendar, which they extend when the government announces holidays and day swaps."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry
+from .calendar import WorkingCalendar
+from .models import AuditEntry, CalendarDay
 
 
 def _is_system_admin(user) -> bool:
@@ -46,3 +49,68 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+WEEKDAY_NAMES = (
+    _("Thứ Hai"),
+    _("Thứ Ba"),
+    _("Thứ Tư"),
+    _("Thứ Năm"),
+    _("Thứ Sáu"),
+    _("Thứ Bảy"),
+    _("Chủ nhật"),
+)
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Days off and make-up working days. What an administrator saves is theirs
+    (``source="admin"``) and survives every import of the bundled file; a bundled day keeps its
+    date and cannot be deleted (the next import would bring it back): to cancel a bundled
+    holiday, change it to a working day. Every change is seen at once by deadlines computed in
+    this process, and within a minute by the others."""
+
+    list_display = ("date", "weekday", "kind", "name", "source", "updated_at")
+    list_filter = ("kind", "source")
+    search_fields = ("name",)
+    date_hierarchy = "date"
+    readonly_fields = ("source", "created_at", "updated_at")
+
+    @admin.display(description=_("thứ"))
+    def weekday(self, obj: CalendarDay) -> str:
+        return str(WEEKDAY_NAMES[obj.date.weekday()])
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.source == CalendarDay.Source.DATA:
+            return ("date", *self.readonly_fields)
+        return self.readonly_fields
+
+    def has_module_permission(self, request) -> bool:
+        return _is_system_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_system_admin(request.user)
+
+    def has_add_permission(self, request) -> bool:
+        return _is_system_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _is_system_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.source == CalendarDay.Source.DATA:
+            return False
+        return _is_system_admin(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj.source = CalendarDay.Source.ADMIN
+        super().save_model(request, obj, form, change)
+        WorkingCalendar.invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        WorkingCalendar.invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset.exclude(source=CalendarDay.Source.DATA))
+        WorkingCalendar.invalidate()

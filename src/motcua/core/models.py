@@ -199,3 +199,38 @@ class OutboxEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic} {self.aggregate_id}"
+
+
+class CalendarDay(TimeStampedModel):
+    """A date that breaks the Monday-to-Friday rule: a holiday, or a day worked to make up.
+
+    A table, not a constant, because the government announces Tết breaks and day swaps each
+    year, a few months ahead: administrators add them here (``source="admin"``) and the bundled
+    file is imported again at every ``bootstrap`` (``source="data"``) without touching theirs.
+    An administrator's change to a bundled day makes it theirs, so it survives the next import;
+    to cancel a bundled holiday, they mark it a working day (a bundled row deleted would come back
+    at the next import). Read by :class:`motcua.core.calendar.WorkingCalendar`.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Ngày nghỉ lễ, Tết")
+        WORKDAY = "workday", _("Ngày làm việc (làm bù)")
+
+    class Source(models.TextChoices):
+        DATA = "data", _("Dữ liệu kèm theo hệ thống")
+        ADMIN = "admin", _("Quản trị viên thêm")
+
+    date = models.DateField(_("ngày"), unique=True)
+    kind = models.CharField(_("loại ngày"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("tên ngày"), max_length=200)
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=Source.choices, default=Source.ADMIN, editable=False
+    )
+
+    class Meta:
+        ordering = ("date",)
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.name}"

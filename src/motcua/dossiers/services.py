@@ -334,3 +334,157 @@ def withdraw(dossier: Dossier, *, actor, reason: str = "", request=None) -> Doss
     audit.record("dossier_withdrawn", actor=actor, obj=dossier, request=request)
     outbox.emit("dossier.withdrawn", aggregate=dossier, code=dossier.code, status=Status.WITHDRAWN)
     return dossier
+
+
+# --- Drafts that were left -------------------------------------------------------------------
+
+
+def remind_and_expire_drafts(now=None) -> tuple[int, int]:
+    """Remind the citizen of a draft about to expire (once), and delete expired drafts.
+    Returns (reminded, deleted). Run daily (``motcua drafts``)."""
+    import uuid
+
+    from django.urls import reverse
+
+    from motcua.notifications.services import notify
+
+    now = now or timezone.now()
+    soon = now + timedelta(days=int(getattr(settings, "MOTCUA_DRAFT_REMINDER_DAYS", 3)))
+    reminded = 0
+    due = Dossier.objects.drafts().filter(
+        expires_at__gt=now, expires_at__lte=soon, reminder_sent_at__isnull=True
+    )
+    for draft in due.select_related("procedure", "submitted_by"):
+        user = draft.submitted_by
+        email = user.email if user.email and user.email_verified_at else ""
+        notify(
+            user,
+            event_id=uuid.uuid5(
+                uuid.NAMESPACE_URL, f"draft-reminder:{draft.public_id}:{draft.expires_at}"
+            ),
+            title=_("Bản nháp hồ sơ sắp bị xóa"),
+            body=_(
+                "Bản nháp hồ sơ “%(procedure)s” của bạn chưa được nộp và sẽ bị xóa vào ngày "
+                "%(when)s. Hãy khai tiếp và nộp nếu bạn vẫn cần."
+            )
+            % {
+                "procedure": draft.procedure.name,
+                "when": timezone.localtime(draft.expires_at).strftime("%d/%m/%Y"),
+            },
+            url=reverse(
+                "portal:filing_page",
+                kwargs={"public_id": draft.public_id, "page": draft.current_page},
+            ),
+            email=email,
+        )
+        Dossier.objects.filter(pk=draft.pk).update(reminder_sent_at=now)
+        reminded += 1
+    deleted = 0
+    for draft in Dossier.objects.drafts().filter(expires_at__lte=now):
+        with transaction.atomic():
+            audit.record("dossier_draft_expired", obj=draft)
+            draft.delete()
+        deleted += 1
+    return reminded, deleted
+
+
+# --- At the desk ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_at_desk(
+    *,
+    clerk,
+    procedure,
+    applicant: dict,
+    uploads: dict,
+    consent: bool,
+    digitised: bool,
+    commune=None,
+    request=None,
+) -> Dossier:
+    """A clerk files a walk-in citizen's paper dossier: the scans attached, the citizen's
+    consent recorded, the clerk shown as the one who assisted. The dossier gets its code now
+    (a desk dossier is coded at reception) at the clerk's agency."""
+    from motcua.accounts.access import scope_of
+    from motcua.accounts.models import Permission
+    from motcua.accounts.services.organisations import person_with_pid
+    from motcua.documents.services import store_upload
+
+    if not consent:
+        raise DossierError("consent", _("Cần người dân đồng ý cho cán bộ nộp hồ sơ thay."))
+    agency = clerk.agency
+    if agency is None or not scope_of(clerk).allows(Permission.DOSSIER_FILE_ASSISTED, agency):
+        raise DossierError("forbidden", _("Bạn không được nhận hồ sơ tại quầy của cơ quan này."))
+    province = agency.province or (commune.province if commune else None)
+    form = form_for(procedure, province)
+    person = person_with_pid(applicant.get("applicant_pid") or "")
+    now = timezone.now()
+    try:
+        route = routing.route(
+            procedure, province=province, commune=commune or agency.commune, residence=None
+        )
+    except routing.RoutingError as error:
+        raise DossierError("routing", error.message_vi) from None
+    dossier = Dossier.objects.create(
+        procedure=procedure,
+        form=form,
+        status=Status.SUBMITTED,
+        channel=Channel.DIRECT,
+        applicant_person=person,
+        applicant_name=str(applicant.get("applicant_name") or "")[:255],
+        applicant_pid_hash=lookup_hash(str(applicant.get("applicant_pid") or "")),
+        applicant_phone_hash=lookup_hash(str(applicant.get("applicant_phone") or "")),
+        submitted_by=clerk,
+        assisted_by=clerk,
+        consent_at=now,
+        digitised=digitised,
+        province=province,
+        commune=route.commune,
+        receiving_agency=agency,
+        resolving_agency=route.resolving,
+        agency_path=route.resolving.path,
+        data=applicant,
+        code=next_code(agency, now),
+        submitted_at=now,
+        appointment_at=expected_appointment(procedure, now),
+        return_method=str(applicant.get("return_method") or "desk")[:10],
+    )
+    spec = form.parsed
+    for slot, upload in uploads.items():
+        stored = store_upload(upload, owner=clerk, request=request)
+        field = spec.field(slot)
+        DossierDocument.objects.create(
+            dossier=dossier,
+            slot=slot,
+            label=(field.label if field else slot)[:255],
+            required_document_id=field.document if field else None,
+            file=stored,
+            digitisation=DossierDocument.Digitisation.DIGITISED,
+            added_by=clerk,
+        )
+    DossierEvent.objects.create(
+        dossier=dossier,
+        status=Status.SUBMITTED,
+        public_text=_("Đã nộp hồ sơ tại Bộ phận Một cửa của %(agency)s.") % {"agency": agency.name},
+        actor=clerk,
+        agency=agency,
+    )
+    audit.record(
+        "dossier_filed_at_desk",
+        actor=clerk,
+        obj=dossier,
+        request=request,
+        code=dossier.code,
+        consent=True,
+        digitised=digitised,
+    )
+    outbox.emit(
+        "dossier.submitted",
+        aggregate=dossier,
+        code=dossier.code,
+        status=Status.SUBMITTED,
+        receiving_agency=agency.code,
+        channel=Channel.DIRECT,
+    )
+    return dossier

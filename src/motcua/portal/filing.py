@@ -51,6 +51,18 @@ def communes_of(province_code: str) -> list[tuple[str, str]]:
     ]
 
 
+@require_http_methods(["GET"])
+def communes_json(request: HttpRequest, province: str) -> HttpResponse:
+    """The communes of a province, for the address fields' script (public reference data)."""
+    from django.http import JsonResponse
+
+    if not province.isdigit() or len(province) > 2:
+        raise Http404
+    response = JsonResponse({"communes": communes_of(province)})
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 # --- Start ------------------------------------------------------------------------------------
 
 
@@ -226,6 +238,9 @@ def page(request: HttpRequest, public_id, page: str) -> HttpResponse:
         spec, page_spec, answers=answers, context=fill, data=request.POST, files=request.FILES
     )
     valid = form.is_valid()
+    if action == "autosave":  # the page's script, as the citizen types: keep what is valid
+        services.save_page(dossier, page=page, values=form.page_values)
+        return HttpResponse(status=204)
     valid = _attach_files(request, dossier, page_spec, form) and valid
     index = spec.page_index(page)
     if action == "back":

@@ -1,7 +1,8 @@
 """``motcua bootstrap``: make an installation ready; safe to run at every start.
 
-Migrates, collects static files, imports administrative units, agencies and the catalogue
-(each skipped when its data has not changed) and, with ``--demo``, creates demo staff.
+Migrates, collects static files, imports administrative units, agencies, the working-day
+calendar and the catalogue (each skipped when its data has not changed) and, with ``--demo``,
+creates demo staff.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from motcua.core.calendar import import_calendar
 from motcua.core.demo import create_demo_accounts
 
 
@@ -27,7 +29,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("import_units")
+        created, updated = import_calendar()
+        self.stdout.write(f"Lịch ngày làm việc: {created} ngày thêm mới, {updated} ngày cập nhật.")
         call_command("catalog", "import")
+        from motcua.forms.bundled import install_bundled_forms
+
+        installed = install_bundled_forms()
+        self.stdout.write(f"Biểu mẫu điện tử có sẵn: {installed} biểu mẫu mới.")
         if demo:
             if getattr(settings, "MOTCUA_ENV", "embedded") == "production":
                 raise CommandError("Không tạo tài khoản mẫu trên môi trường production.")
