@@ -183,3 +183,110 @@ __all__ = [
     "StaffCreateForm",
     "StaffLoginForm",
 ]
+
+
+PREFILL_CHOICES = [
+    ("", _("Không điền sẵn")),
+    ("eid.full_name", _("VNeID: họ và tên")),
+    ("eid.pid", _("VNeID: số định danh cá nhân")),
+    ("eid.birth_date", _("VNeID: ngày sinh")),
+    ("eid.sex", _("VNeID: giới tính")),
+    ("eid.phone", _("VNeID: số điện thoại")),
+    ("eid.address", _("VNeID: nơi thường trú")),
+    ("profile.email", _("Tài khoản: e-mail")),
+    ("profile.phone", _("Tài khoản: số điện thoại")),
+    ("population.full_name", _("CSDL dân cư: họ và tên")),
+    ("population.permanent_address", _("CSDL dân cư: nơi thường trú")),
+    ("population.birth_date", _("CSDL dân cư: ngày sinh")),
+    ("previous", _("Hồ sơ trước của người nộp (cùng mã trường)")),
+]
+
+
+class FieldEditForm(SiteForm):
+    """One field of an e-form, as an agency administrator edits it (no code, no JSON)."""
+
+    key = forms.CharField(
+        label=_("Mã trường"),
+        max_length=50,
+        help_text=_("Chữ thường không dấu, số, gạch dưới; ví dụ ho_ten_cha."),
+    )
+    label = forms.CharField(label=_("Nhãn hiển thị"), max_length=300)
+    type = forms.ChoiceField(label=_("Loại"))
+    required = forms.BooleanField(label=_("Bắt buộc"), required=False)
+    help = forms.CharField(label=_("Hướng dẫn (không bắt buộc)"), max_length=500, required=False)
+    choices = forms.CharField(
+        label=_("Các lựa chọn (với loại “Chọn một”)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Mỗi dòng một lựa chọn: mã|Nhãn, ví dụ me|Mẹ."),
+    )
+    show_if_field = forms.ChoiceField(label=_("Chỉ hiện khi trường"), required=False)
+    show_if_value = forms.CharField(
+        label=_("có giá trị"),
+        max_length=100,
+        required=False,
+        help_text=_("Với Có/Không ghi co hoặc khong; với Chọn một ghi mã lựa chọn."),
+    )
+    prefill = forms.ChoiceField(label=_("Điền sẵn từ"), choices=PREFILL_CHOICES, required=False)
+    max_length = forms.IntegerField(
+        label=_("Độ dài tối đa (không bắt buộc)"), min_value=1, max_value=4000, required=False
+    )
+
+    def __init__(self, *args, other_keys=(), **kwargs):
+        from motcua.forms.spec import FIELD_TYPES
+
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [
+            (key, label) for key, label in FIELD_TYPES.items() if key != "group"
+        ]
+        self.fields["show_if_field"].choices = [("", "—"), *[(k, k) for k in other_keys]]
+
+    def clean_choices(self) -> list[list[str]]:
+        rows = []
+        for line in self.cleaned_data["choices"].splitlines():
+            if not line.strip():
+                continue
+            value, sep, label = line.partition("|")
+            if not sep or not value.strip() or not label.strip():
+                raise ValidationError(_("Mỗi lựa chọn ghi dạng mã|Nhãn, ví dụ me|Mẹ."))
+            rows.append([value.strip(), label.strip()])
+        return rows
+
+    def as_spec(self) -> dict:
+        data = self.cleaned_data
+        field: dict = {"key": data["key"], "type": data["type"], "label": data["label"]}
+        if data["required"]:
+            field["required"] = True
+        if data["help"]:
+            field["help"] = data["help"]
+        if data["choices"]:
+            field["choices"] = data["choices"]
+        if data["show_if_field"]:
+            value = data["show_if_value"]
+            equals = {"co": True, "khong": False}.get(value, value)
+            field["show_if"] = {"field": data["show_if_field"], "equals": equals}
+        if data["prefill"]:
+            field["prefill"] = (
+                data["prefill"] if "." in data["prefill"] else f"previous.{data['key']}"
+            )
+        if data["max_length"]:
+            field["max_length"] = data["max_length"]
+        return field
+
+    @classmethod
+    def initial_from(cls, spec: dict) -> dict:
+        show_if = spec.get("show_if") or {}
+        equals = show_if.get("equals", "")
+        prefill = spec.get("prefill", "")
+        return {
+            "key": spec.get("key", ""),
+            "label": spec.get("label", ""),
+            "type": spec.get("type", "text"),
+            "required": bool(spec.get("required")),
+            "help": spec.get("help", ""),
+            "choices": "\n".join(f"{v}|{label}" for v, label in spec.get("choices") or []),
+            "show_if_field": show_if.get("field", ""),
+            "show_if_value": {True: "co", False: "khong"}.get(equals, equals),
+            "prefill": "previous" if prefill.startswith("previous") else prefill,
+            "max_length": spec.get("max_length") or None,
+        }

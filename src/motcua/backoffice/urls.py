@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, desk, home, staff
+from .views import auth, desk, eforms, home, staff
 
 app_name = "backoffice"
 
@@ -16,6 +16,14 @@ urlpatterns = [
     path("nop-ho-so/", desk.desk_file, name="desk_file"),
     path("nop-ho-so/<uuid:public_id>/", desk.desk_done, name="desk_done"),
     path("ho-so/<uuid:public_id>/xac-nhan.pdf", desk.dossier_pdf, name="dossier_pdf"),
+    path("bieu-mau/", eforms.form_list, name="form_list"),
+    path("bieu-mau/<str:code>/", eforms.form_versions, name="form_versions"),
+    path("bieu-mau/<str:code>/<int:form_id>/", eforms.form_edit, name="form_edit"),
+    path(
+        "bieu-mau/<str:code>/<int:form_id>/xem-truoc/<slug:page>/",
+        eforms.form_preview,
+        name="form_preview",
+    ),
     path("nhan-su/", staff.staff_list, name="staff_list"),
     path("nhan-su/them/", staff.staff_create, name="staff_create"),
     path("nhan-su/<uuid:public_id>/", staff.staff_detail, name="staff_detail"),

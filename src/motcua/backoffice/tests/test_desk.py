@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.fixtures.accounts import login_staff, make_citizen, make_staff
 
 from motcua.core.models import AuditEntry
 from motcua.dossiers.models import Channel, Dossier, Status
 from motcua.forms.bundled import install_bundled_forms
-from tests.fixtures.accounts import login_staff, make_citizen, make_staff
 
 pytestmark = pytest.mark.django_db
 
