@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -24,6 +25,8 @@ from django.utils import timezone
 
 from motcua.accounts.models import Delegation, Membership, Organisation, RoleAssignment, User
 from motcua.catalog.models import Procedure
+from motcua.documents import services as document_services
+from motcua.documents.models import StoredFile, StoreItem
 from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, make_staff
 from tests.fixtures.eid import eid_provider  # noqa: F401  (the e-ID provider refresh/link reach)
 
@@ -88,6 +91,9 @@ class World:
     staff_member: User
     assignment: RoleAssignment
     procedure: Procedure
+    #: A file the owner uploaded, in the owner's document store.
+    stored_file: StoredFile
+    store_item: StoreItem
 
 
 @dataclass
@@ -128,6 +134,17 @@ def _staff_state(w):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return (user.is_active, user.password, TOTPDevice.objects.filter(user=user).count())
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _store_items(w):
+    return sorted(StoreItem.objects.values_list("pk", "removed_at"))
+
+
+def _new_document(w):
+    return {"title": "Giấy tờ mới", "file": SimpleUploadedFile("giay-to.pdf", PDF)}
 
 
 ORG_READERS = ("owner", "business_member")
@@ -198,6 +215,24 @@ MATRIX: list[Case] = [
         ("delegate",),
         probe=_delegation_state,
     ),
+    # --- The document store and its files ----------------------------------------------------
+    Case("documents:store", "get", lambda w: "/tai-khoan/kho-du-lieu/", CITIZENS),
+    Case(
+        "documents:store_add",
+        "post",
+        lambda w: "/tai-khoan/kho-du-lieu/them/",
+        CITIZENS,
+        data=_new_document,
+        probe=_store_items,
+    ),
+    Case(
+        "documents:store_remove",
+        "post",
+        lambda w: f"/tai-khoan/kho-du-lieu/{w.store_item.public_id}/xoa/",
+        ("owner",),
+        probe=_store_items,
+    ),
+    Case("documents:download", "get", lambda w: f"/tep/{w.stored_file.public_id}/", ("owner",)),
     # --- Staff pages ----------------------------------------------------------------------------
     Case("backoffice:home", "get", lambda w: "/can-bo/", STAFF),
     Case("backoffice:recovery_codes", "get", lambda w: "/can-bo/ma-du-phong/", STAFF),
@@ -306,7 +341,7 @@ def eid_settings(settings, eid_provider):  # noqa: F811
 
 
 @pytest.fixture
-def world(eid_settings) -> World:
+def world(eid_settings, tmp_path) -> World:
     users: dict[str, User] = {
         "owner": make_citizen("Chủ Sở Hữu"),
         "delegate": make_citizen("Người Được Ủy Quyền"),
@@ -338,6 +373,19 @@ def world(eid_settings) -> World:
     )
     delegation.procedures.set([procedure])
     staff_member = make_staff("specialist", HANDLING)
+    eid_settings.STORAGES = {
+        **eid_settings.STORAGES,
+        "documents": {
+            "BACKEND": "motcua.documents.storage.PrivateFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
+    stored_file = document_services.store_upload(
+        SimpleUploadedFile("giay-khai-sinh.pdf", PDF), owner=users["owner"]
+    )
+    store_item = document_services.add_to_store(
+        stored_file, person=users["owner"].person, title="Giấy khai sinh", kind="document"
+    )
     return World(
         users=users,
         organisation=organisation,
@@ -346,6 +394,8 @@ def world(eid_settings) -> World:
         staff_member=staff_member,
         assignment=RoleAssignment.objects.get(user=staff_member),
         procedure=procedure,
+        stored_file=stored_file,
+        store_item=store_item,
     )
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,8 +12,14 @@ urlpatterns = [
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-nghiem/", include("motcua.notifications.urls")),
+    path("", include("motcua.documents.urls")),  # /tep/<id>/, /tai-khoan/kho-du-lieu/
     path("", include("motcua.portal.urls")),
 ]
+
+if getattr(settings, "MOTCUA_BENCH_ENDPOINTS", False):  # bench/submit.py only
+    from motcua.core import bench
+
+    urlpatterns.insert(0, path("_bench/insert/", bench.insert_one_row, name="bench-insert"))
 
 handler404 = "motcua.portal.views.not_found"
 handler500 = "motcua.portal.views.server_error"

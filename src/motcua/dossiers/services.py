@@ -244,7 +244,6 @@ def submit(
     now = timezone.now()
     answers = {**(dossier.data or {}), **{k: v.value for k, v in locked.items()}}
     dossier.data = answers
-    dossier.code = next_code(route.receiving, now)
     dossier.status = Status.SUBMITTED
     dossier.channel = Channel.ONLINE
     dossier.submitted_at = now
@@ -257,6 +256,8 @@ def submit(
     dossier.applicant_pid_hash = lookup_hash(str(answers.get("applicant_pid") or ""))
     dossier.applicant_phone_hash = lookup_hash(str(answers.get("applicant_phone") or ""))
     dossier.return_method = str(answers.get("return_method") or "")[:10]
+    # The number last: the agency's counter row stays locked only for the writes below.
+    dossier.code = next_code(route.receiving, now)
     dossier.expires_at = None
     dossier.save()
     DossierEvent.objects.create(

@@ -326,3 +326,92 @@ MOTCUA_SESSION_IDLE_MINUTES = env("MOTCUA_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = MOTCUA_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 # --- end Security ----------------------------------------------------------------------------
+
+# --- Working days: office hours for deadlines (motcua.core.calendar) ------------------------
+# The sessions of a working day, "HH:MM-HH:MM" comma-separated in the environment
+# (DOMAIN.md §4: 07:00–11:30 and 13:30–17:00, 8 hours = 1 working day). An agency's own hours
+# can be passed per call; holidays and make-up days are data (CalendarDay, motcua bootstrap).
+MOTCUA_OFFICE_SESSIONS = env("MOTCUA_OFFICE_SESSIONS", ["07:00-11:30", "13:30-17:00"])
+# --- end Working days ------------------------------------------------------------------------
+
+# --- Documents: uploads, malware scanning, private file storage ------------------------------
+# See docs/documents.md. Types are recognised by content (magic bytes), never by name:
+# pdf, jpeg, png by default; tiff, docx, xlsx, odt may be added.
+MOTCUA_UPLOAD_TYPES = env("MOTCUA_UPLOAD_TYPES", ["pdf", "jpeg", "png"])
+MOTCUA_UPLOAD_MAX_FILE_MB = env("MOTCUA_UPLOAD_MAX_FILE_MB", 20)
+MOTCUA_UPLOAD_MAX_TOTAL_MB = env("MOTCUA_UPLOAD_MAX_TOTAL_MB", 100)  # all files of one dossier
+# A scanner plugin (motcua.documents.scanners): `demo` (refuses only the EICAR test file) or
+# `clamd` (ClamAV's daemon over TCP; its StreamMaxLength must exceed the per-file limit).
+MOTCUA_MALWARE_SCANNER = env("MOTCUA_MALWARE_SCANNER", "demo")
+MOTCUA_CLAMD_HOST = env("MOTCUA_CLAMD_HOST", "127.0.0.1")
+MOTCUA_CLAMD_PORT = env("MOTCUA_CLAMD_PORT", 3310)
+MOTCUA_CLAMD_TIMEOUT = env("MOTCUA_CLAMD_TIMEOUT", 15.0)  # seconds per socket operation
+# The documents' own storage (STORAGES["documents"]); the default storage is left as it is.
+# `filesystem`: VAR_DIR/private, outside MEDIA_ROOT and STATIC_ROOT, no URL. `s3`: an
+# S3-compatible bucket through django-storages, private objects, signed URLs only.
+MOTCUA_DOCUMENT_STORAGE = env("MOTCUA_DOCUMENT_STORAGE", "filesystem")
+MOTCUA_DOCUMENT_DIR = env("MOTCUA_DOCUMENT_DIR", str(VAR_DIR / "private"))
+MOTCUA_S3_BUCKET = env("MOTCUA_S3_BUCKET", "")
+MOTCUA_S3_ENDPOINT_URL = env("MOTCUA_S3_ENDPOINT_URL", "")  # "" = AWS; else MinIO, Ceph …
+MOTCUA_S3_ACCESS_KEY = env("MOTCUA_S3_ACCESS_KEY", "")
+MOTCUA_S3_SECRET_KEY = env("MOTCUA_S3_SECRET_KEY", "")
+MOTCUA_S3_REGION = env("MOTCUA_S3_REGION", "")
+MOTCUA_S3_ADDRESSING_STYLE = env("MOTCUA_S3_ADDRESSING_STYLE", "")  # "path" for most MinIO
+if MOTCUA_DOCUMENT_STORAGE == "filesystem":
+    _documents_storage = {
+        "BACKEND": "motcua.documents.storage.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": MOTCUA_DOCUMENT_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif MOTCUA_DOCUMENT_STORAGE == "s3":
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MOTCUA_S3_BUCKET,
+            "endpoint_url": MOTCUA_S3_ENDPOINT_URL or None,
+            "access_key": MOTCUA_S3_ACCESS_KEY or None,
+            "secret_key": MOTCUA_S3_SECRET_KEY or None,
+            "region_name": MOTCUA_S3_REGION or None,
+            "addressing_style": MOTCUA_S3_ADDRESSING_STYLE or None,
+            "signature_version": "s3v4",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ValueError(
+        f"MOTCUA_DOCUMENT_STORAGE={MOTCUA_DOCUMENT_STORAGE!r}: use 'filesystem' or 's3'"
+    )
+STORAGES = {**STORAGES, "documents": _documents_storage}
+# --- end Documents ---------------------------------------------------------------------------
+
+# --- Filing: drafts, dossier codes, the outbox --------------------------------------------------
+# The site's address in links sent by e-mail and printed as QR codes.
+MOTCUA_SITE_URL = env("MOTCUA_SITE_URL", "http://127.0.0.1:8000")
+MOTCUA_DRAFT_DAYS = env("MOTCUA_DRAFT_DAYS", 30)  # a draft untouched this long is deleted
+MOTCUA_DRAFT_REMINDER_DAYS = env("MOTCUA_DRAFT_REMINDER_DAYS", 3)  # reminder before expiry
+MOTCUA_DOSSIER_SEQUENCE_START = env("MOTCUA_DOSSIER_SEQUENCE_START", 1)
+# Filing online needs this e-ID level (2 = the card's legal value; 0 lets local accounts file).
+MOTCUA_FILING_MIN_LEVEL = env("MOTCUA_FILING_MIN_LEVEL", 2)
+# Outbox: embedded, events are handled right after each commit; production runs a worker.
+MOTCUA_OUTBOX_INLINE = env("MOTCUA_OUTBOX_INLINE", MOTCUA_ENV == "embedded")
+MOTCUA_OUTBOX_HANDLER_MODULES = ["motcua.dossiers.handlers"]
+# Public lookup of a dossier by code: wrong answers from one address before a pause.
+MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
+# --- end Filing ------------------------------------------------------------------------------
+
+# --- PDF slips (motcua.core.pdf) -------------------------------------------------------------
+# Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian package fonts-dejavu-core,
+# installed by scripts/install-system-packages): the fonts embedded in every slip, since the
+# standard PDF fonts have no Vietnamese letters.
+MOTCUA_PDF_FONT_DIR = env("MOTCUA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+# --- end PDF slips ---------------------------------------------------------------------------
+# The unit of a catalogue processing time given as a bare number (about 14% of records).
+MOTCUA_DEFAULT_TIME_UNIT = env("MOTCUA_DEFAULT_TIME_UNIT", "working_day")
+# bench/submit.py only: routes its baseline endpoint (refused in production).
+MOTCUA_BENCH_ENDPOINTS = env("MOTCUA_BENCH_ENDPOINTS", False)

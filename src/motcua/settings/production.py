@@ -4,13 +4,21 @@ from django.core.exceptions import ImproperlyConfigured
 
 from motcua.core.env import env
 
-from .base import MOTCUA_DEMO_MAILBOX, MOTCUA_EID_CLIENT_SECRET, SECRET_KEY, STORAGES
+from .base import (
+    MOTCUA_BENCH_ENDPOINTS,
+    MOTCUA_DEMO_MAILBOX,
+    MOTCUA_EID_CLIENT_SECRET,
+    SECRET_KEY,
+    STORAGES,
+)
 
 if SECRET_KEY.startswith("embedded-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production")
 if MOTCUA_EID_CLIENT_SECRET.endswith("-dev-secret"):  # the embedded default
     raise ImproperlyConfigured("MOTCUA_EID_CLIENT_SECRET must be set in production")
 
+if MOTCUA_BENCH_ENDPOINTS:
+    raise ImproperlyConfigured("MOTCUA_BENCH_ENDPOINTS is for benchmarks only")
 if MOTCUA_DEMO_MAILBOX:
     raise ImproperlyConfigured("MOTCUA_DEMO_MAILBOX shows every code sent: never in production")
 

@@ -4,6 +4,7 @@ previewed, published for their province; dossiers keep the version they were fil
 from __future__ import annotations
 
 import pytest
+from tests.fixtures.accounts import login_staff, make_staff
 
 from motcua.catalog.models import Procedure
 from motcua.core.models import AuditEntry
@@ -11,7 +12,6 @@ from motcua.forms.bundled import install_bundled_forms
 from motcua.forms.models import FormDefinition
 from motcua.forms.selectors import form_for
 from motcua.units.models import Province
-from tests.fixtures.accounts import login_staff, make_staff
 
 pytestmark = pytest.mark.django_db
 
