@@ -27,6 +27,9 @@ from motcua.accounts.models import Delegation, Membership, Organisation, RoleAss
 from motcua.catalog.models import Procedure
 from motcua.documents import services as document_services
 from motcua.documents.models import StoredFile, StoreItem
+from motcua.dossiers.models import Dossier, DossierDocument, Status
+from motcua.forms.models import FormDefinition
+from motcua.units.models import Commune
 from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, make_staff
 from tests.fixtures.eid import eid_provider  # noqa: F401  (the e-ID provider refresh/link reach)
 
@@ -59,7 +62,6 @@ PUBLIC = {
     "portal:search": "public catalogue",
     "portal:fields": "public catalogue",
     "portal:procedure": "public catalogue",
-    "portal:file": "public catalogue (how to file)",
     "api-procedures": "public catalogue API",
     "api-procedure-detail": "public catalogue API",
     "api-schema": "the OpenAPI document",
@@ -79,6 +81,8 @@ PUBLIC = {
     "backoffice:enrol": "bound to the session's pending staff login",
     "backoffice:activate": "capability link: a one-time token for one account",
     "notifications:mailbox": "demo installation only (404 when MOTCUA_DEMO_MAILBOX is off)",
+    "portal:lookup": "public lookup: a code and the applicant's number; status only, rate limited",
+    "portal:communes": "public reference data (communes of a province)",
 }
 
 
@@ -94,6 +98,14 @@ class World:
     #: A file the owner uploaded, in the owner's document store.
     stored_file: StoredFile
     store_item: StoreItem
+    #: The owner's draft (filing pages) and filed dossier (its pages), of the delegated
+    #: procedure; and a dossier resolved by the handling agency (staff pages).
+    draft: Dossier
+    filed: Dossier
+    handled: Dossier
+    draft_document: DossierDocument
+    form_draft: FormDefinition
+    draft_commune: str
 
 
 @dataclass
@@ -137,6 +149,20 @@ def _staff_state(w):
 
 
 PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _dossier_state(w):
+    return sorted(
+        Dossier.objects.filter(submitted_by=w.users["owner"]).values_list("pk", "status", "code")
+    )
+
+
+def _draft_documents(w):
+    return sorted(DossierDocument.objects.values_list("pk", "removed_at"))
+
+
+def _forms(w):
+    return sorted(FormDefinition.objects.values_list("pk", "status", "version"))
 
 
 def _store_items(w):
@@ -233,6 +259,113 @@ MATRIX: list[Case] = [
         probe=_store_items,
     ),
     Case("documents:download", "get", lambda w: f"/tep/{w.stored_file.public_id}/", ("owner",)),
+    # --- Filing and following a dossier -------------------------------------------------------
+    Case(
+        "portal:filing_page",
+        "get",
+        lambda w: f"/ho-so/{w.draft.public_id}/trang/{w.draft.current_page}/",
+        ("owner",),
+    ),
+    Case(
+        "portal:filing_detach",
+        "post",
+        lambda w: f"/ho-so/{w.draft.public_id}/giay-to/{w.draft_document.pk}/bo/",
+        ("owner",),
+        probe=_draft_documents,
+    ),
+    Case(
+        "portal:filing_review", "get", lambda w: f"/ho-so/{w.draft.public_id}/xem-lai/", ("owner",)
+    ),
+    Case(
+        "portal:filing_submit",
+        "post",
+        lambda w: f"/ho-so/{w.draft.public_id}/nop/",
+        ("owner",),
+        probe=_dossier_state,
+    ),
+    Case(
+        "portal:filing_discard",
+        "post",
+        lambda w: f"/ho-so/{w.draft.public_id}/xoa-ban-nhap/",
+        ("owner",),
+        probe=_dossier_state,
+    ),
+    Case(
+        "portal:filing_done",
+        "get",
+        lambda w: f"/ho-so/{w.filed.public_id}/da-nop/",
+        ("owner", "delegate"),
+    ),
+    Case("portal:my_dossiers", "get", lambda w: "/ho-so-cua-toi/", CITIZENS),
+    Case("portal:notifications", "get", lambda w: "/thong-bao/", CITIZENS),
+    Case("portal:dossier", "get", lambda w: f"/ho-so/{w.filed.public_id}/", ("owner", "delegate")),
+    Case(
+        "portal:dossier_pdf",
+        "get",
+        lambda w: f"/ho-so/{w.filed.public_id}/xac-nhan.pdf",
+        ("owner", "delegate"),
+    ),
+    Case(
+        "portal:dossier_withdraw",
+        "post",
+        lambda w: f"/ho-so/{w.filed.public_id}/rut/",
+        ("owner", "delegate"),
+        data=lambda w: {"confirm": "yes"},
+        probe=_dossier_state,
+    ),
+    Case(
+        # Any citizen starts a draft of their own (the page itself, GET, is public).
+        "portal:file",
+        "post",
+        lambda w: "/ho-so/nop/1.001193/",
+        CITIZENS,
+        data=lambda w: {"tinh": "H36", "xa": w.draft_commune},
+    ),
+    # --- Staff: the desk, dossiers, e-forms -----------------------------------------------------
+    Case(
+        "backoffice:desk_file",
+        "get",
+        lambda w: "/can-bo/nop-ho-so/",
+        ("clerk_other_agency", "clerk_handling_agency", "system_admin"),
+    ),
+    Case(
+        "backoffice:desk_done",
+        "get",
+        lambda w: f"/can-bo/nop-ho-so/{w.handled.public_id}/",
+        ("clerk_handling_agency", "system_admin"),
+    ),
+    Case(
+        "backoffice:dossier_pdf",
+        "get",
+        lambda w: f"/can-bo/ho-so/{w.handled.public_id}/xac-nhan.pdf",
+        ("clerk_handling_agency", "leader", "supervisor_above", "system_admin"),
+    ),
+    Case(
+        "backoffice:form_list",
+        "get",
+        lambda w: "/can-bo/bieu-mau/",
+        ("agency_admin", "system_admin"),
+    ),
+    Case(
+        "backoffice:form_versions",
+        "get",
+        lambda w: f"/can-bo/bieu-mau/{w.procedure.code}/",
+        ("agency_admin", "system_admin"),
+    ),
+    Case(
+        "backoffice:form_edit",
+        "post",
+        lambda w: f"/can-bo/bieu-mau/{w.procedure.code}/{w.form_draft.pk}/",
+        ("agency_admin",),
+        data=lambda w: {"action": "publish"},
+        probe=_forms,
+    ),
+    Case(
+        "backoffice:form_preview",
+        "get",
+        lambda w: f"/can-bo/bieu-mau/{w.procedure.code}/{w.form_draft.pk}/xem-truoc/nguoi-nop/",
+        ("agency_admin", "system_admin"),
+    ),
     # --- Staff pages ----------------------------------------------------------------------------
     Case("backoffice:home", "get", lambda w: "/can-bo/", STAFF),
     Case("backoffice:recovery_codes", "get", lambda w: "/can-bo/ma-du-phong/", STAFF),
@@ -386,6 +519,9 @@ def world(eid_settings, tmp_path) -> World:
     store_item = document_services.add_to_store(
         stored_file, person=users["owner"].person, title="Giấy khai sinh", kind="document"
     )
+    draft, filed, handled, draft_document, form_draft = _dossier_world(
+        users, procedure, stored_file
+    )
     return World(
         users=users,
         organisation=organisation,
@@ -396,7 +532,58 @@ def world(eid_settings, tmp_path) -> World:
         procedure=procedure,
         stored_file=stored_file,
         store_item=store_item,
+        draft=draft,
+        filed=filed,
+        handled=handled,
+        draft_document=draft_document,
+        form_draft=form_draft,
+        draft_commune=Commune.objects.filter(province__qcvn_code="H36").order_by("code")[0].code,
     )
+
+
+def _dossier_world(users, procedure, stored_file):
+    from motcua.forms.selectors import form_for
+    from motcua.units.models import Agency, Province
+
+    province = Province.objects.get(qcvn_code="H36")
+    form = form_for(procedure, province)
+    owner = users["owner"]
+    handling = Agency.objects.get(code=HANDLING)
+    common = {"procedure": procedure, "form": form, "submitted_by": owner, "province": province}
+    draft = Dossier.objects.create(
+        **common, applicant_person=owner.person, current_page=form.parsed.pages[0].key
+    )
+    slot = form.parsed.file_fields()[0].key
+    draft_document = DossierDocument.objects.create(dossier=draft, slot=slot, file=stored_file)
+    filed = Dossier.objects.create(
+        **common,
+        applicant_person=owner.person,
+        status=Status.SUBMITTED,
+        code="000.00.50.H36-261201-9001",
+        submitted_at=timezone.now(),
+        receiving_agency=Agency.objects.get(code="000.00.50.H36"),
+        resolving_agency=handling,
+        agency_path=handling.path,
+    )
+    handled = Dossier.objects.create(
+        **common,
+        status=Status.SUBMITTED,
+        channel=1,
+        code=f"{HANDLING}-261201-9002",
+        submitted_at=timezone.now(),
+        receiving_agency=handling,
+        resolving_agency=handling,
+        agency_path=handling.path,
+    )
+    form_draft = FormDefinition.objects.create(
+        procedure=procedure,
+        province=province,
+        version=99,
+        status=FormDefinition.Status.DRAFT,
+        title="Bản nháp",
+        spec=form.spec,
+    )
+    return draft, filed, handled, draft_document, form_draft
 
 
 def _client_for(actor: str, world: World) -> Client:
@@ -408,7 +595,12 @@ def _client_for(actor: str, world: World) -> Client:
     return client
 
 
-LOGIN_PAGES = ("/tai-khoan/dang-nhap/", "/can-bo/dang-nhap/", "/quan-tri/login/")
+LOGIN_PAGES = (
+    "/tai-khoan/dang-nhap/",
+    "/tai-khoan/vneid/dang-nhap/",
+    "/can-bo/dang-nhap/",
+    "/quan-tri/login/",
+)
 
 
 def _answer(response) -> str:

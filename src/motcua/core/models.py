@@ -87,6 +87,19 @@ ACTION_LABELS = {
     "delegation_revoked": _("Thu hồi ủy quyền"),
     "delegation_renounced": _("Từ chối nhận ủy quyền"),
     "acting_changed": _("Chọn làm việc thay mặt"),
+    "file_uploaded": _("Tải tệp lên"),
+    "file_refused": _("Từ chối tệp tải lên"),
+    "file_downloaded": _("Tải tệp xuống"),
+    "store_item_added": _("Thêm vào kho dữ liệu"),
+    "store_item_removed": _("Xóa khỏi kho dữ liệu"),
+    "dossier_draft_started": _("Bắt đầu khai hồ sơ"),
+    "dossier_document_attached": _("Đính kèm giấy tờ"),
+    "dossier_document_removed": _("Bỏ giấy tờ đính kèm"),
+    "dossier_submitted": _("Nộp hồ sơ trực tuyến"),
+    "dossier_filed_at_desk": _("Nộp hồ sơ tại quầy"),
+    "dossier_withdrawn": _("Rút hồ sơ"),
+    "dossier_lookup_failed": _("Tra cứu hồ sơ không khớp"),
+    "form_published": _("Công bố biểu mẫu điện tử"),
 }
 
 

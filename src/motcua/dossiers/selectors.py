@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from motcua.accounts.access import scope_of
 from motcua.accounts.models import Delegation, Membership, Permission
 
-from .models import Dossier, DossierDocument, DossierEvent
+from .models import Dossier, DossierDocument, DossierEvent, Status
 
 
 def _citizen_reach(user) -> Q:
@@ -36,9 +36,12 @@ def _citizen_reach(user) -> Q:
 
 
 def citizen_dossiers(user) -> QuerySet[Dossier]:
+    """Filed dossiers within the citizen's reach, and the drafts they started themselves (a
+    draft is nobody else's business until it is filed)."""
     if not user.is_authenticated or not user.is_citizen:
         return Dossier.objects.none()
-    return Dossier.objects.filter(_citizen_reach(user)).select_related(
+    reach = (_citizen_reach(user) & ~Q(status=Status.DRAFT)) | Q(submitted_by=user)
+    return Dossier.objects.filter(reach).select_related(
         "procedure", "receiving_agency", "applicant_organisation"
     )
 

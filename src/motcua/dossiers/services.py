@@ -114,16 +114,19 @@ def attached_sizes(dossier: Dossier) -> list[int]:
     )
 
 
-@transaction.atomic
 def attach_upload(dossier: Dossier, *, actor, slot: str, upload, request=None) -> DossierDocument:
-    """Check, scan and store an uploaded file for ``slot`` (raises documents' UploadError)."""
+    """Check, scan and store an uploaded file for ``slot`` (raises documents' UploadError).
+
+    Not one transaction on purpose: a refused file leaves its audit entry (``file_refused``)
+    in the log; the attachment itself is written in one transaction."""
     from motcua.documents.checks import check_total
     from motcua.documents.services import store_upload
 
     _require_draft(dossier)
     check_total(attached_sizes(dossier), upload.size, name=upload.name)
     stored = store_upload(upload, owner=actor, request=request)
-    return _attach(dossier, actor=actor, slot=slot, stored=stored, from_store=False)
+    with transaction.atomic():
+        return _attach(dossier, actor=actor, slot=slot, stored=stored, from_store=False)
 
 
 @transaction.atomic

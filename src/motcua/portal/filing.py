@@ -75,6 +75,10 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     found = procedure_by_code(code)
     if found is None:
         raise Http404(_("Không có thủ tục với mã này."))
+    if request.method == "POST" and not request.user.is_authenticated:
+        return redirect(_login_url(request))
+    if request.method == "POST" and not request.user.is_citizen:
+        return render(request, "accounts/wrong_account_type.html", {"kind": "citizen"}, status=403)
     procedure, listing = found
     province = resolve_province(request.GET.get("tinh", "") or request.POST.get("tinh", "")) or (
         listing.province if listing else None

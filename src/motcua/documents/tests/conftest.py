@@ -1,6 +1,6 @@
-"""Fixtures for the documents tests: a private storage in a temporary folder, sample files
-whose first bytes are what real ones start with, and a fake clamd that speaks the real
-INSTREAM protocol over TCP."""
+"""Fixtures for the documents tests: sample files whose first bytes are what real ones start
+with, and a fake clamd that speaks the real INSTREAM protocol over TCP. (Every test stores
+files in its own temporary folder: ``private_storage`` in the root conftest.)"""
 
 from __future__ import annotations
 
@@ -14,22 +14,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from .samples import EICAR
-
-
-@pytest.fixture(autouse=True)
-def private_storage(settings, tmp_path):
-    """Every test writes its files to its own folder, like the embedded storage does."""
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {
-            "BACKEND": "motcua.documents.storage.PrivateFileSystemStorage",
-            "OPTIONS": {"location": str(location)},
-        },
-    }
-    settings.MOTCUA_MALWARE_SCANNER = "demo"
-    return location
-
 
 # --- A fake clamd: the real protocol over a real socket -----------------------------------------
 

@@ -336,7 +336,8 @@ def test_the_filing_link_leads_to_a_page_that_says_plainly_what_can_be_done(clie
     response = client.get("/ho-so/nop/1.001193/?tinh=H36")
     page = text(response)
     assert response.status_code == 200
-    assert "Chưa nhận hồ sơ trực tuyến trên hệ thống này" in page
+    assert "Đăng nhập bằng VNeID để nộp hồ sơ" in page  # the way on, for someone not logged in
+    assert "Xã, phường, đặc khu nơi nộp" in page  # a commune-level procedure: choose the commune
     assert "Tỉnh Lâm Đồng" in page
     assert "/thu-tuc/1.001193/?tinh=H36" in page
 
