@@ -11,22 +11,29 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from .models import DossierCodeCounter
 
 
 def next_code(agency, when: datetime) -> str:
-    """Take the next number of ``agency`` for the day of ``when``; call inside a transaction."""
+    """Take the next number of ``agency`` for the day of ``when``; call inside a transaction.
+
+    One statement: an upsert that creates the day's counter or increments it, holding the
+    row's lock until the transaction ends (PostgreSQL and SQLite both)."""
     day = timezone.localtime(when).date()
     start = int(getattr(settings, "MOTCUA_DOSSIER_SEQUENCE_START", 1))
-    DossierCodeCounter.objects.bulk_create(
-        [DossierCodeCounter(agency=agency, day=day, last=start - 1)], ignore_conflicts=True
-    )
-    counter = DossierCodeCounter.objects.select_for_update().get(agency=agency, day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{agency.code}-{day:%y%m%d}-{counter.last:04d}"
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (agency_id, day) DO UPDATE SET last = "
+            f"{table}.last + 1 RETURNING last",
+            [agency.pk, day, start],
+        )
+        number = cursor.fetchone()[0]
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
 
 def parse_code(code: str) -> tuple[str, str, str] | None:

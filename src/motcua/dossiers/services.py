@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 import structlog
 from django.conf import settings
@@ -222,13 +223,13 @@ def _page_of(dossier: Dossier, key: str) -> str:
 
 
 @transaction.atomic
-def submit(
-    dossier: Dossier, *, actor, locked, residence=None, request=None, acting=None
-) -> Dossier:
+def submit(dossier: Dossier, *, actor, locked, residence=None, request=None) -> Dossier:
     """File the draft: check everything, route it, give it its code and expected appointment,
     record it; idempotent (an already filed dossier is returned unchanged)."""
     dossier = (
-        Dossier.objects.select_for_update().select_related("form", "procedure").get(pk=dossier.pk)
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("form", "procedure", "province", "commune", "applicant_person__user")
+        .get(pk=dossier.pk)
     )
     if not dossier.is_draft:
         return dossier
@@ -262,7 +263,7 @@ def submit(
     # The number last: the agency's counter row stays locked only for the writes below.
     dossier.code = next_code(route.receiving, now)
     dossier.expires_at = None
-    dossier.save()
+    dossier.save(update_fields=SUBMITTED_FIELDS)
     DossierEvent.objects.create(
         dossier=dossier,
         status=Status.SUBMITTED,
@@ -277,7 +278,7 @@ def submit(
         obj=dossier,
         request=request,
         code=dossier.code,
-        **(acting.audit_fields() if acting is not None else {}),
+        **on_behalf_fields(dossier, actor),
     )
     outbox.emit(
         "dossier.submitted",
@@ -288,6 +289,26 @@ def submit(
     )
     log.info("dossiers.submitted", code=dossier.code, procedure=dossier.procedure.code)
     return dossier
+
+
+SUBMITTED_FIELDS = [
+    "data", "status", "channel", "submitted_at", "receiving_agency", "resolving_agency",
+    "agency_path", "province", "commune", "cross_boundary", "appointment_at", "applicant_name",
+    "applicant_pid_hash", "applicant_phone_hash", "return_method", "code", "expires_at",
+    "updated_at",
+]  # fmt: skip
+
+
+def on_behalf_fields(dossier: Dossier, actor) -> dict:
+    """For the audit log: for whom the actor filed (the dossier says; not the session)."""
+    fields: dict = {}
+    if dossier.applicant_organisation_id:
+        fields["on_behalf_of_organisation"] = dossier.applicant_organisation
+    elif dossier.applicant_person_id and dossier.applicant_person.user_id != actor.pk:
+        fields["on_behalf_of"] = dossier.applicant_person.user
+    if dossier.delegation_id:
+        fields["delegation"] = dossier.delegation_id
+    return fields
 
 
 def _applicant_name(dossier: Dossier, answers: dict) -> str:
@@ -304,16 +325,27 @@ def expected_appointment(procedure, start):
     the same calculator the back office uses when it accepts the dossier."""
     from motcua.core.calendar import WorkingCalendar
 
-    channels = {c.channel: c for c in procedure.channels.all()}
+    value, unit = processing_time(procedure.pk, procedure.version)
+    if value is None:
+        return None
+    return WorkingCalendar.current().due(start, value, unit)
+
+
+@lru_cache(maxsize=8192)
+def processing_time(procedure_id: int, version: int) -> tuple:
+    """(value, unit) of a procedure version's processing time, online channel first. Cached per
+    process: a catalogue change makes a new version. Some records give a bare number, taken as
+    working days, the usual unit (the clerk sets the formal appointment at reception)."""
+    from motcua.catalog.models import SubmissionChannel
+
+    channels = {c.channel: c for c in SubmissionChannel.objects.filter(procedure_id=procedure_id)}
     channel = (
         channels.get("online") or channels.get("direct") or next(iter(channels.values()), None)
     )
     if channel is None or not channel.time_value:
-        return None
-    # Some catalogue records give a bare number: taken as working days, the usual unit (the
-    # formal appointment is set again at reception by the clerk, who sees the procedure).
+        return None, None
     unit = channel.time_unit or getattr(settings, "MOTCUA_DEFAULT_TIME_UNIT", "working_day")
-    return WorkingCalendar.current().due(start, channel.time_value, unit)
+    return channel.time_value, unit
 
 
 @transaction.atomic

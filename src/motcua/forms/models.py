@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
 
+#: Parsed specs of published versions (they are immutable), by primary key and last change.
+_PUBLISHED: dict = {}
+
 
 class FormDefinition(TimeStampedModel):
     """One version of a procedure's e-form. A published version never changes: editing makes
@@ -68,9 +71,18 @@ class FormDefinition(TimeStampedModel):
 
     @property
     def parsed(self):
+        """The spec as a FormSpec. A published version never changes, so it is parsed once
+        per process; a draft each time it is loaded."""
         from .spec import parse_spec
 
         cached = getattr(self, "_parsed", None)
         if cached is None:
-            cached = self._parsed = parse_spec(self.spec)
+            if self.status == self.Status.DRAFT or self.pk is None:
+                cached = parse_spec(self.spec)
+            else:
+                key = (self.pk, self.updated_at)
+                cached = _PUBLISHED.get(key)
+                if cached is None:
+                    cached = _PUBLISHED[key] = parse_spec(self.spec)
+            self._parsed = cached
         return cached

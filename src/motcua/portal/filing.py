@@ -151,10 +151,26 @@ def _start_problem(context, submission) -> str:
 
 
 def _draft(request, public_id) -> Dossier:
-    dossier = selectors.dossier_for_citizen(request.user, public_id)
-    if dossier is None or dossier.submitted_by_id != request.user.pk:
+    """The dossier this citizen started (only they edit a draft; others get a 404)."""
+    dossier = (
+        Dossier.objects.select_related(
+            "form", "procedure", "province", "commune", "applicant_person__commune__province"
+        )
+        .filter(public_id=public_id, submitted_by=request.user)
+        .first()
+    )
+    if dossier is None:
         raise Http404
     return dossier
+
+
+def _locked(request, dossier: Dossier) -> dict:
+    """The values the state vouches for (the e-ID), taken again at submission."""
+    person = dossier.applicant_person if dossier.applicant_person_id else None
+    on_behalf = person is None or person.user_id != request.user.pk
+    return fill_context(
+        dossier.form.parsed, user=request.user, person=person, on_behalf=on_behalf, previous=None
+    ).locked
 
 
 def _context_for(request, dossier: Dossier) -> FillContext:
@@ -416,21 +432,18 @@ def submit(request: HttpRequest, public_id) -> HttpResponse:
         return redirect("portal:filing_done", public_id=dossier.public_id)
     if not _level_ok(request):
         return redirect(_login_url(request))
-    fill = _context_for(request, dossier)
     residence = dossier.applicant_person.commune if dossier.applicant_person_id else None
     try:
         services.submit(
             dossier,
             actor=request.user,
-            locked=fill.locked,
+            locked=_locked(request, dossier),
             residence=residence,
             request=request,
-            acting=acting_context.current(request),
         )
     except services.SubmissionIncomplete:
-        return redirect(
-            reverse("portal:filing_review", kwargs={"public_id": dossier.public_id}) + "?loi=1"
-        )
+        review_url = reverse("portal:filing_review", kwargs={"public_id": dossier.public_id})
+        return redirect(review_url + "?loi=1")
     except services.DossierError as error:
         messages.error(request, error.message_vi)
         return redirect("portal:filing_review", public_id=dossier.public_id)
