@@ -47,7 +47,7 @@ def store_dossiers(count: int) -> float:
     from motcua.forms.models import FormDefinition
 
     started = time.monotonic()
-    owner = User.objects.create(username="bench-owner")
+    owner = User.objects.create(username="stored-owner")
     form = FormDefinition.objects.filter(procedure__code=PROCEDURE, status="published").first()
     with connection.cursor() as cursor:
         cursor.execute(

@@ -226,11 +226,7 @@ def _page_of(dossier: Dossier, key: str) -> str:
 def submit(dossier: Dossier, *, actor, locked, residence=None, request=None) -> Dossier:
     """File the draft: check everything, route it, give it its code and expected appointment,
     record it; idempotent (an already filed dossier is returned unchanged)."""
-    dossier = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("form", "procedure", "province", "commune", "applicant_person__user")
-        .get(pk=dossier.pk)
-    )
+    dossier = _relock(dossier)
     if not dossier.is_draft:
         return dossier
     found = review(dossier, locked=locked).problems
@@ -309,6 +305,34 @@ def on_behalf_fields(dossier: Dossier, actor) -> dict:
     if dossier.delegation_id:
         fields["delegation"] = dossier.delegation_id
     return fields
+
+
+#: Relations a draft keeps while it is filed: a locked copy may reuse what was loaded.
+_STABLE_RELATIONS = ("form", "procedure", "applicant_person")
+
+
+def _relock(dossier: Dossier) -> Dossier:
+    """The draft's row again, locked, reusing the related objects already loaded."""
+    locked = (
+        Dossier.objects.select_for_update(of=("self",))
+        .select_related("province", "commune")
+        .order_by()
+        .get(pk=dossier.pk)
+    )
+    if not Dossier._meta.get_field("procedure").is_cached(dossier):
+        from motcua.catalog.models import Procedure
+
+        # Only what filing reads: the catalogue record's raw source is large.
+        dossier.procedure = Procedure.objects.only(
+            "id", "code", "name", "version", "levels", "ministry"
+        ).get(pk=dossier.procedure_id)
+    for name in _STABLE_RELATIONS:
+        field = Dossier._meta.get_field(name)
+        if field.is_cached(dossier) and getattr(locked, field.attname) == getattr(
+            dossier, field.attname
+        ):
+            field.set_cached_value(locked, field.get_cached_value(dossier))
+    return locked
 
 
 def _applicant_name(dossier: Dossier, answers: dict) -> str:

@@ -50,7 +50,7 @@ def _street(address: str, commune) -> str:
 
 EID_ATTRIBUTES: dict[str, Callable[[Any], Any]] = {
     "full_name": lambda p: p.full_name,
-    "pid": lambda p: p.active_pid.number if p.active_pid else None,
+    "pid": lambda p: (document := p.active_pid) and document.number,
     "birth_date": lambda p: p.birth_date.isoformat() if p.birth_date else None,
     "sex": lambda p: p.sex or None,
     "phone": lambda p: p.phone or None,
