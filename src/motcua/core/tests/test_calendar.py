@@ -382,8 +382,17 @@ def test_a_row_whose_weekday_disagrees_with_its_date_is_refused(tmp_path):
 # --------------------------------------------------------------------------- the table
 
 
+@pytest.fixture
+def empty_calendar():
+    """The table as before any import (the test session imports the bundled calendar)."""
+    CalendarDay.objects.all().delete()
+    WorkingCalendar.invalidate()
+    yield
+    WorkingCalendar.invalidate()
+
+
 @pytest.mark.django_db
-def test_import_is_idempotent_and_matches_the_file():
+def test_import_is_idempotent_and_matches_the_file(empty_calendar):
     assert import_calendar() == (162, 0)
     assert import_calendar() == (0, 0)
     assert CalendarDay.objects.count() == 162
@@ -407,7 +416,7 @@ def test_is_working_day_matches_the_csv_for_every_date_2020_2030():
 
 
 @pytest.mark.django_db
-def test_import_keeps_administrators_days_and_drops_stale_bundled_ones():
+def test_import_keeps_administrators_days_and_drops_stale_bundled_ones(empty_calendar):
     # The government cancels the 2025 swap (an administrator marks 2 May worked) and adds a
     # day off; a bundled row no longer in the file and one with an outdated name.
     CalendarDay.objects.create(date=date(2025, 5, 2), kind="workday", name="Hủy hoán đổi")
@@ -494,7 +503,7 @@ def test_system_admins_add_an_announced_day_in_the_admin(client):
 
 
 @pytest.mark.django_db
-def test_bootstrap_imports_the_calendar(monkeypatch):
+def test_bootstrap_imports_the_calendar(monkeypatch, empty_calendar):
     from io import StringIO
 
     from django.core.management import call_command
