@@ -184,12 +184,32 @@ def _context_for(request, dossier: Dossier) -> FillContext:
     person = dossier.applicant_person if dossier.applicant_person_id else None
     on_behalf = person is None or person.user_id != request.user.pk
     context = fill_context(
-        dossier.form.parsed, user=request.user, person=person, on_behalf=on_behalf, previous=None
+        dossier.form.parsed,
+        user=request.user,
+        person=person,
+        on_behalf=on_behalf,
+        previous=_previous_answers(dossier),
     )
     context.provinces = list(Province.objects.order_by("sort_key").values_list("code", "name"))
     context.communes_of = communes_of
     context.store_items = _store_items(request.user, current)
     return context
+
+
+def _previous_answers(dossier: Dossier) -> dict | None:
+    """The answers of the same applicant's latest filed dossier (the ``previous`` prefill)."""
+    same_applicant = (
+        {"applicant_person_id": dossier.applicant_person_id}
+        if dossier.applicant_person_id
+        else {"applicant_organisation_id": dossier.applicant_organisation_id}
+    )
+    return (
+        Dossier.objects.filed()
+        .filter(**same_applicant)
+        .order_by("-submitted_at")
+        .values_list("data", flat=True)
+        .first()
+    )
 
 
 def _store_items(user, current) -> list[tuple[str, str]]:

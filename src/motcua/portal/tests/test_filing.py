@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from pypdf import PdfReader
 from tests.fixtures.accounts import login_citizen, make_citizen
+from tests.fixtures.smtp import smtp_server  # noqa: F401
 
 from motcua.accounts.models import Person
 from motcua.dossiers.models import Dossier, DossierEvent, Status
@@ -275,3 +276,34 @@ def test_filing_needs_a_level_2_login(client, citizen, birth_form):
     assert response.status_code == 400
     assert "VNeID mức 2" in response.content.decode()
     assert not Dossier.objects.exists()
+
+
+def test_the_filing_notice_reaches_the_applicant_over_smtp_and_in_the_app(
+    client,
+    citizen,
+    birth_form,
+    settings,
+    smtp_server,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    from motcua.notifications.models import Notification
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = smtp_server.host, smtp_server.port
+    settings.MOTCUA_OUTBOX_INLINE = True
+    smtp_server.clear()
+    login_citizen(client, citizen, level=2)
+    dossier, _first = _start(client, Commune.objects.filter(province__code="68").first())
+    _fill_birth_registration(client, dossier, with_father=False)
+    client.post(
+        f"/ho-so/{dossier.public_id}/trang/nguoi-yeu-cau/",
+        {"relation": "me", "applicant_email": "nhung@example.vn", "action": "save"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/ho-so/{dossier.public_id}/nop/")
+    dossier.refresh_from_db()
+    (message,) = smtp_server.wait_for(1)
+    assert message["To"] == "nhung@example.vn"
+    assert dossier.code in message["Subject"]
+    assert "Ngày hẹn trả kết quả dự kiến" in smtp_server.body(message)
+    assert Notification.objects.filter(user=citizen, title__contains=dossier.code).count() == 1
