@@ -59,13 +59,16 @@ class StaffBackend(ModelBackend):
         return None
 
 
+def contact_condition(contact, *, verified: bool) -> Q:
+    """Accounts registered with this contact, verified or not yet."""
+    if contact.kind == EMAIL:
+        return Q(email__iexact=contact.value, email_verified_at__isnull=not verified)
+    return Q(phone=contact.value, phone_verified_at__isnull=not verified)
+
+
 def find_local_account(contact) -> User | None:
     """The citizen account whose verified contact this is."""
-    if contact.kind == EMAIL:
-        condition = Q(email__iexact=contact.value, email_verified_at__isnull=False)
-    else:
-        condition = Q(phone=contact.value, phone_verified_at__isnull=False)
-    return User.objects.citizens().filter(condition).first()
+    return User.objects.citizens().filter(contact_condition(contact, verified=True)).first()
 
 
 BACKEND_EID = f"{EidBackend.__module__}.{EidBackend.__qualname__}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,10 +10,6 @@ from motcua.core.outbox import handler
 from motcua.notifications.services import notify
 
 from .models import Dossier
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/") + path
 
 
 def _recipients(dossier: Dossier):

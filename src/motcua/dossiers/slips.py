@@ -22,8 +22,8 @@ from motcua.core.pdf import (
     format_datetime_vi,
     render_slip,
 )
+from motcua.notifications.services import site_url
 
-from .handlers import site_url
 from .models import Dossier
 from .selectors import attachments
 

@@ -150,7 +150,7 @@ def _pid(text: str) -> str | None:
     return digits if is_valid_pid(digits) else None
 
 
-def _django_field(spec: FieldSpec, context: FillContext, answers: dict) -> forms.Field:
+def _django_field(spec: FieldSpec) -> forms.Field:
     common = {"label": spec.label, "required": False, "help_text": spec.help}
     kind = spec.type
     if kind == "text":
@@ -256,10 +256,10 @@ class PageForm(SiteForm):
             for index in range(self.group_rows(f, answers)):
                 for sub in f.fields:
                     name = f"{f.key}__{index}__{sub.key}"
-                    self.fields[name] = _django_field(sub, self.context, answers)
+                    self.fields[name] = _django_field(sub)
                     self.fields[name].label = f"{sub.label} ({index + 1})"
         else:
-            self.fields[f.key] = _django_field(f, self.context, answers)
+            self.fields[f.key] = _django_field(f)
             if f.type == "file" and self.context.store_items:
                 self.fields[f"{f.key}__reuse"] = forms.ChoiceField(
                     label=_("Hoặc dùng lại giấy tờ trong kho dữ liệu của bạn"),

@@ -30,9 +30,15 @@ def notify(user, *, event_id, title: str, body: str, url: str = "", email: str =
     except IntegrityError:
         return False
     if email:
-        link = settings.MOTCUA_SITE_URL.rstrip("/") + url if url.startswith("/") else url
+        link = site_url(url) if url.startswith("/") else url
         send_email(email, title, body + (f"\n\n{link}" if link else ""))
     return True
+
+
+def site_url(path: str) -> str:
+    """``path`` as an absolute address on the site (``MOTCUA_SITE_URL``), for links that leave
+    it: e-mails, QR codes."""
+    return getattr(settings, "MOTCUA_SITE_URL", "").rstrip("/") + path
 
 
 def unread_count(user) -> int:

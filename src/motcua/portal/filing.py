@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -217,7 +218,7 @@ def _store_items(user, current) -> list[tuple[str, str]]:
 
     if current is None:
         return []
-    items = StoreItem.objects.filter(removed_at__isnull=True, file__scan_status="clean")
+    items = StoreItem.objects.present().filter(file__scan_status="clean")
     if current.organisation is not None and current.membership is not None:
         items = items.filter(owner_organisation=current.organisation)
     elif current.person is not None and not current.on_behalf:
@@ -227,7 +228,7 @@ def _store_items(user, current) -> list[tuple[str, str]]:
     return [(str(i.public_id), i.title) for i in items.order_by("-created_at")[:50]]
 
 
-def _page_context(request, dossier, form, page, fill) -> dict:
+def _page_context(dossier, form, page, fill) -> dict:
     spec = dossier.form.parsed
     index = spec.page_index(page.key)
     return {
@@ -262,23 +263,22 @@ def page(request: HttpRequest, public_id, page: str) -> HttpResponse:
         return render(
             request,
             "portal/filing_page.html",
-            _page_context(request, dossier, form, page_spec, fill),
+            _page_context(dossier, form, page_spec, fill),
         )
 
     action = request.POST.get("action", "continue")
-    rows = {
-        key[4:]: int(request.POST.get(f"rows_{key[4:]}", "1")) + 1
-        for key in [action]
-        if key.startswith("add:")
-    }
-    if rows:  # one more row in a repeating group: same page, input kept, nothing checked yet
+    if action.startswith("add:"):
+        # One more row in a repeating group: the same page, input kept, nothing checked yet.
+        group = action[4:]
+        shown = request.POST.get(f"rows_{group}", "1")
+        rows = {group: (int(shown) if shown.isdigit() else 1) + 1}
         form = page_form(
             spec, page_spec, answers=answers, context=fill, data=request.POST, rows=rows
         )
         return render(
             request,
             "portal/filing_page.html",
-            _page_context(request, dossier, form, page_spec, fill),
+            _page_context(dossier, form, page_spec, fill),
         )
     form = page_form(
         spec, page_spec, answers=answers, context=fill, data=request.POST, files=request.FILES
@@ -308,7 +308,7 @@ def page(request: HttpRequest, public_id, page: str) -> HttpResponse:
         return render(
             request,
             "portal/filing_page.html",
-            _page_context(request, dossier, form, page_spec, fill),
+            _page_context(dossier, form, page_spec, fill),
             status=400,
         )
     if target:
@@ -431,7 +431,7 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         "attached": result.attached,
         "file_fields": dossier.form.parsed.file_fields(),
         "spec": dossier.form.parsed,
-        "appointment": services.expected_appointment(dossier.procedure, _now()),
+        "appointment": services.expected_appointment(dossier.procedure, timezone.now()),
     }
     return render(
         request,
@@ -439,12 +439,6 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
         context,
         status=400 if result.problems and request.GET.get("loi") else 200,
     )
-
-
-def _now():
-    from django.utils import timezone
-
-    return timezone.now()
 
 
 @never_cache

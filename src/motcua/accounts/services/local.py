@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from motcua.core import audit
 from motcua.notifications.delivery import DeliveryError, send_email, send_sms
 
-from ..backends import find_local_account
+from ..backends import contact_condition, find_local_account
 from ..contacts import EMAIL, PHONE, Contact
 from ..models import AccountType, OneTimeCode, Person, User
 from ..models.people import SOURCE_SELF
@@ -40,14 +40,11 @@ def _contact_fields(contact: Contact) -> dict[str, str]:
 
 def _pending_registration(contact: Contact) -> User | None:
     """An account registered with this contact and never verified (it may be taken over)."""
-    lookup = (
-        {"email__iexact": contact.value, "email_verified_at__isnull": True}
-        if contact.kind == EMAIL
-        else {"phone": contact.value, "phone_verified_at__isnull": True}
-    )
     return (
         User.objects.citizens()
-        .filter(is_active=False, last_login__isnull=True, **lookup)
+        .filter(
+            contact_condition(contact, verified=False), is_active=False, last_login__isnull=True
+        )
         .order_by("-date_joined")
         .first()
     )
