@@ -30,12 +30,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts and ends with an empty cache (home-page counts are cached)."""
+    """Each test starts and ends with empty caches (home-page counts are cached; reference
+    data is held per process, keyed by ids that a rolled-back test may hand out again)."""
     from django.core.cache import cache
 
+    from motcua.core import memo
+
     cache.clear()
+    memo.clear_all()
     yield
     cache.clear()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

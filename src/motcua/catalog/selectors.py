@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from motcua.core.memo import held
 from motcua.units.models import Agency, Province
 
 from .models import Entry, Field, Level, LifeEvent, Listing, OnlineLevel, Procedure
@@ -171,3 +172,18 @@ def online_in_province(procedure: Procedure, province: Province | None) -> str:
             if listing.province_id == province.id:
                 return listing.online_level
     return OnlineLevel.UNKNOWN if procedure.has_online_channel else OnlineLevel.NONE
+
+
+#: A catalogue record's long texts and raw source: what filing and routing never read.
+LONG_FIELDS = (
+    "subjects", "implementing_agency", "competent_authority", "authorised_agency",
+    "coordinating_agency", "receiving_address", "steps", "conditions", "result_text",
+    "results", "related_procedures", "source_data", "source_url", "content_hash",
+)  # fmt: skip
+
+
+@held(60)
+def procedure_facts(procedure_id: int) -> Procedure:
+    """The procedure without its long texts, held per process for a minute (a catalogue import
+    changes a record's version; filing reads the code, name, levels, ministry and version)."""
+    return Procedure.objects.defer(*LONG_FIELDS).get(pk=procedure_id)

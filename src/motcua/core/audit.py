@@ -16,6 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from . import rows
 from .models import AuditEntry
 
 log = structlog.get_logger(__name__)
@@ -93,5 +94,4 @@ def record(
         ip=client_ip(request),
         details=details,
     )
-    entry.save()
-    return entry
+    return rows.insert(entry)

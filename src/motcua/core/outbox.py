@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from . import rows
 from .models import OutboxEvent
 
 log = structlog.get_logger(__name__)
@@ -43,11 +44,13 @@ def handler(topic: str) -> Callable[[Handler], Handler]:
 
 def emit(topic: str, *, aggregate: models.Model | None = None, **payload: Any) -> OutboxEvent:
     """Record an event in the current transaction (call it from a service)."""
-    event = OutboxEvent.objects.create(
-        topic=topic,
-        aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
-        aggregate_id=str(getattr(aggregate, "public_id", None) or getattr(aggregate, "pk", "")),
-        payload=payload,
+    event = rows.insert(
+        OutboxEvent(
+            topic=topic,
+            aggregate_type=aggregate._meta.label_lower if aggregate is not None else "",
+            aggregate_id=str(getattr(aggregate, "public_id", None) or getattr(aggregate, "pk", "")),
+            payload=payload,
+        )
     )
     if getattr(settings, "MOTCUA_OUTBOX_INLINE", False):
         transaction.on_commit(dispatch_pending)

@@ -62,7 +62,8 @@ class Dossier(PublicIdModel):
     (``applicant_pid_hash``, ``applicant_phone_hash``).
     """
 
-    code = models.CharField(_("mã hồ sơ"), max_length=40, unique=True, null=True, blank=True)
+    #: Unique once filed (dossier_code_unique); a draft has none (NULL, not "").
+    code = models.CharField(_("mã hồ sơ"), max_length=40, null=True, blank=True)  # noqa: DJ001
     procedure = models.ForeignKey(
         "catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers"
     )
@@ -70,7 +71,7 @@ class Dossier(PublicIdModel):
         "eforms.FormDefinition", on_delete=models.PROTECT, related_name="dossiers"
     )
     status = models.PositiveSmallIntegerField(
-        _("trạng thái"), choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("trạng thái"), choices=Status.choices, default=Status.DRAFT
     )
     channel = models.PositiveSmallIntegerField(
         _("kênh nộp"), choices=Channel.choices, default=Channel.ONLINE
@@ -79,7 +80,12 @@ class Dossier(PublicIdModel):
         choices=ApplicantType.choices, default=ApplicantType.CITIZEN
     )
     applicant_person = models.ForeignKey(
-        "accounts.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="dossiers"
+        "accounts.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers",
+        db_index=False,  # dossier_person_status_idx leads with it
     )
     applicant_organisation = models.ForeignKey(
         "accounts.Organisation",
@@ -89,10 +95,13 @@ class Dossier(PublicIdModel):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("người nộp"), max_length=255, blank=True)
-    applicant_pid_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    applicant_pid_hash = models.CharField(max_length=64, blank=True)
     applicant_phone_hash = models.CharField(max_length=64, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="dossiers_filed"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="dossiers_filed",
+        db_index=False,  # dossier_owner_status_idx leads with it
     )
     delegation = models.ForeignKey(
         "accounts.Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -130,7 +139,7 @@ class Dossier(PublicIdModel):
         related_name="dossiers_resolved",
     )
     #: The agency path of the resolving agency (scope checks filter on it without a join).
-    agency_path = models.CharField(max_length=255, blank=True, db_index=True)
+    agency_path = models.CharField(max_length=255, blank=True)
     cross_boundary = models.BooleanField(_("phi địa giới"), default=False)
     data = models.JSONField(_("nội dung tờ khai"), default=dict, blank=True)
     current_page = models.CharField(max_length=50, blank=True)
@@ -150,12 +159,20 @@ class Dossier(PublicIdModel):
         ordering = ("-submitted_at", "-created_at")
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
+        # Each index costs every filing and every status change: only those a query uses.
         indexes = (
             models.Index(fields=("submitted_by", "status"), name="dossier_owner_status_idx"),
             models.Index(fields=("applicant_person", "status"), name="dossier_person_status_idx"),
             models.Index(fields=("agency_path", "status"), name="dossier_agency_status_idx"),
+            # An agency and everything under it: ``agency_path LIKE 'prefix%'``.
+            models.Index(
+                fields=("agency_path",),
+                name="dossier_agency_subtree_idx",
+                opclasses=("varchar_pattern_ops",),
+            ),
         )
         constraints = (
+            models.UniqueConstraint(fields=("code",), name="dossier_code_unique"),
             models.CheckConstraint(
                 condition=Q(status=0) | Q(code__isnull=False),
                 name="filed_dossier_has_code",
@@ -219,7 +236,7 @@ class DossierDocument(TimeStampedModel):
     removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ("dossier", "slot", "created_at")
+        ordering = ("dossier_id", "slot", "created_at")
         indexes = (models.Index(fields=("dossier", "slot"), name="dossier_document_slot_idx"),)
 
     def __str__(self) -> str:
@@ -243,7 +260,7 @@ class DossierEvent(models.Model):
     )
 
     class Meta:
-        ordering = ("dossier", "at", "id")
+        ordering = ("dossier_id", "at", "id")
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.get_status_display()}"

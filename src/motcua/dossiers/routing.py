@@ -12,8 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from motcua.catalog.models import Level, Procedure
+from motcua.catalog.models import Level, Listing, Procedure
+from motcua.core.memo import held
 from motcua.units.models import Agency, Commune, Province
+
+#: How long each process keeps the agency tree's answers (agencies change through imports and
+#: admin pages; a change reaches filing within this many seconds).
+HELD_SECONDS = 60
 
 
 class RoutingError(ValueError):
@@ -43,7 +48,34 @@ def needs_province(procedure: Procedure) -> bool:
 
 
 def _province_agency(province: Province, kind: str) -> Agency | None:
-    return Agency.objects.active().filter(province=province, kind=kind).order_by("path").first()
+    return _province_agency_by_id(province.pk, kind)
+
+
+@held(HELD_SECONDS)
+def _province_agency_by_id(province_id: int, kind: str) -> Agency | None:
+    agencies = Agency.objects.active().filter(province_id=province_id, kind=kind)
+    return agencies.order_by("path").first()
+
+
+@held(HELD_SECONDS)
+def _commune_committee(commune_id: int) -> Agency | None:
+    return (
+        Agency.objects.active()
+        .filter(kind=Agency.Kind.COMMUNE_COMMITTEE, commune_id=commune_id)
+        .order_by("path")
+        .first()
+    )
+
+
+@held(HELD_SECONDS)
+def _listed_agency(procedure_id: int, province_id: int) -> Agency | None:
+    listing = (
+        Listing.objects.filter(procedure_id=procedure_id, province_id=province_id)
+        .select_related("agency")
+        .order_by("local_code")
+        .first()
+    )
+    return listing.agency if listing is not None and listing.agency_id else None
 
 
 def route(
@@ -59,19 +91,14 @@ def route(
     if commune is not None and province is None:
         province = commune.province
     if commune is not None and Level.COMMUNE in levels:
-        committee = (
-            Agency.objects.active()
-            .filter(kind=Agency.Kind.COMMUNE_COMMITTEE, commune=commune)
-            .first()
-        )
+        committee = _commune_committee(commune.pk)
         if committee is None:
             raise RoutingError(_("Chưa có Ủy ban nhân dân của xã, phường này trong hệ thống."))
         cross = residence is not None and residence.pk != commune.pk
         return Route(committee, committee, province, commune, cross)
     if province is not None and (Level.PROVINCE in levels or Level.COMMUNE in levels or not levels):
-        listing = procedure.listings.filter(province=province).select_related("agency").first()
         committee = _province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
-        resolving = (listing.agency if listing and listing.agency_id else None) or committee
+        resolving = _listed_agency(procedure.pk, province.pk) or committee
         centre = _province_agency(province, Agency.Kind.PROVINCE_CENTRE)
         if resolving is None:
             raise RoutingError(_("Chưa có cơ quan giải quyết thủ tục này tại tỉnh đã chọn."))

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 import structlog
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from motcua.core import audit, outbox
+from motcua.accounts.models import IdentityDocument, Person
+from motcua.catalog.selectors import procedure_facts
+from motcua.core import audit, outbox, rows
+from motcua.core.memo import held
 from motcua.forms.engine import Problem, problems
-from motcua.forms.selectors import form_for
+from motcua.forms.selectors import form_for, form_of
+from motcua.units import selectors as units
 
 from . import routing
 from .codes import next_code
@@ -195,14 +198,23 @@ class Review:
 
 
 def review(dossier: Dossier, *, locked) -> Review:
-    """Everything missing before the dossier can be filed (locked: the prefilled values)."""
+    """Everything missing before the dossier can be filed (locked: the prefilled values), with
+    the documents attached (for the review page)."""
     attached = {
-        d.slot: d for d in dossier.documents.filter(removed_at__isnull=True).select_related("file")
+        d.slot: d
+        for d in dossier.documents.filter(removed_at__isnull=True).select_related("file").order_by()
     }
-    usable = {slot for slot, d in attached.items() if d.file.scan_status == "clean"}
+    states = {slot: (d.file.scan_status, d.file.original_name) for slot, d in attached.items()}
+    return Review(problems=_problems(dossier, locked, states), attached=attached)
+
+
+def _problems(dossier: Dossier, locked, states: dict[str, tuple[str, str]]) -> list[Problem]:
+    """The form's problems and the attachments not yet usable (``states``: slot → (scan
+    status, file name))."""
+    usable = {slot for slot, (scan, _name) in states.items() if scan == "clean"}
     found = problems(dossier.form.parsed, dossier.data or {}, attached_slots=usable, locked=locked)
-    for slot, document in attached.items():
-        if document.file.scan_status != "clean":
+    for slot, (scan, name) in states.items():
+        if scan != "clean":
             found.append(
                 Problem(
                     _page_of(dossier, slot),
@@ -211,10 +223,23 @@ def review(dossier: Dossier, *, locked) -> Review:
                         "Tệp “%(name)s” đang chờ kiểm tra mã độc nên chưa dùng được; hãy thử "
                         "lại sau ít phút hoặc tải tệp khác."
                     )
-                    % {"name": document.file.original_name},
+                    % {"name": name},
                 )
             )
-    return Review(problems=found, attached=attached)
+    return found
+
+
+def _attachment_states(dossier_id: int) -> dict[str, tuple[str, str]]:
+    """Slot → (scan status, file name) of what is attached, read without building objects
+    (the submission needs no more)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.slot, f.scan_status, f.original_name FROM dossiers_dossierdocument d "
+            "JOIN documents_storedfile f ON f.id = d.file_id "
+            "WHERE d.dossier_id = %s AND d.removed_at IS NULL",
+            [dossier_id],
+        )
+        return {slot: (scan, name) for slot, scan, name in cursor.fetchall()}
 
 
 def _page_of(dossier: Dossier, key: str) -> str:
@@ -222,22 +247,85 @@ def _page_of(dossier: Dossier, key: str) -> str:
     return next((p.key for p in spec.pages for f in p.fields if f.key == key), spec.pages[-1].key)
 
 
+def lock_own_draft(public_id, *, owner) -> Dossier | None:
+    """The dossier ``owner`` started, row-locked until the transaction ends, with what filing
+    reads of it attached: its e-form version, the procedure's facts and its place (reference
+    data held per process, see ``motcua.core.memo``) and the applicant with their number.
+    None when it is not theirs."""
+    dossier = _locked_row(public_id, owner.pk)
+    if dossier is None:
+        return None
+    dossier.form = form_of(dossier.form_id)
+    dossier.procedure = procedure_facts(dossier.procedure_id)
+    if dossier.province_id:
+        dossier.province = units.province(dossier.province_id)
+    if dossier.commune_id:
+        dossier.commune = units.commune(dossier.commune_id)
+    if dossier.applicant_person_id:
+        person = _applicant(dossier.applicant_person_id)
+        if person.commune_id:
+            person.commune = units.commune(person.commune_id)
+        dossier.applicant_person = person
+    return dossier
+
+
+# The two reads below are written out: filing runs them on every submission, and compiling
+# the ORM's queries costs more than the database's work.
+
+
+def _locked_row(public_id, owner_id: int) -> Dossier | None:
+    """The dossier's row alone, locked until the transaction ends."""
+    sql = "SELECT * FROM dossiers_dossier WHERE public_id = %s AND submitted_by_id = %s"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    key = Dossier._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    return next(iter(Dossier.objects.raw(sql, [key, owner_id])), None)
+
+
+def _applicant(person_id: int) -> Person:
+    """The person with their active personal identification number (``pid_number``)."""
+    sql = (
+        "SELECT p.*, (SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = p.id "
+        "AND i.kind = %s AND i.is_active = %s ORDER BY i.id LIMIT 1) AS active_pid_number "
+        "FROM accounts_person p WHERE p.id = %s"
+    )
+    return next(iter(Person.objects.raw(sql, [IdentityDocument.Kind.PID, True, person_id])))
+
+
+def locked_values(dossier: Dossier, *, actor) -> dict:
+    """The values the state vouches for (the e-ID), taken again from the applicant at
+    submission: what the citizen may not change."""
+    from motcua.forms.prefill import fill_context
+
+    person = dossier.applicant_person if dossier.applicant_person_id else None
+    on_behalf = person is None or person.user_id != actor.pk
+    return fill_context(
+        dossier.form.parsed, user=actor, person=person, on_behalf=on_behalf, previous=None,
+        locked_only=True,
+    ).locked  # fmt: skip
+
+
 @transaction.atomic
-def submit(dossier: Dossier, *, actor, locked, residence=None, request=None) -> Dossier:
-    """File the draft: check everything, route it, give it its code and expected appointment,
-    record it; idempotent (an already filed dossier is returned unchanged)."""
-    dossier = _relock(dossier)
+def submit(public_id, *, actor, request=None) -> Dossier:
+    """File the draft ``actor`` started: check everything, route it, give it its code and
+    expected appointment, record it. Idempotent: the row is locked first, and a dossier already
+    filed is returned unchanged. Raises Dossier.DoesNotExist when it is not the actor's."""
+    dossier = lock_own_draft(public_id, owner=actor)
+    if dossier is None:
+        raise Dossier.DoesNotExist
     if not dossier.is_draft:
         return dossier
-    found = review(dossier, locked=locked).problems
+    locked = locked_values(dossier, actor=actor)
+    found = _problems(dossier, locked, _attachment_states(dossier.pk))
     if found:
         raise SubmissionIncomplete(found)
+    person = dossier.applicant_person if dossier.applicant_person_id else None
     try:
         route = routing.route(
             dossier.procedure,
             province=dossier.province,
             commune=dossier.commune,
-            residence=residence,
+            residence=person.commune if person is not None else None,
         )
     except routing.RoutingError as error:
         raise DossierError("routing", error.message_vi) from None
@@ -260,7 +348,7 @@ def submit(dossier: Dossier, *, actor, locked, residence=None, request=None) -> 
     dossier.code = next_code(route.receiving, now)
     dossier.expires_at = None
     dossier.save(update_fields=SUBMITTED_FIELDS)
-    DossierEvent.objects.create(
+    _timeline(
         dossier=dossier,
         status=Status.SUBMITTED,
         public_text=_("Đã nộp hồ sơ trực tuyến; chờ %(agency)s tiếp nhận.")
@@ -307,32 +395,9 @@ def on_behalf_fields(dossier: Dossier, actor) -> dict:
     return fields
 
 
-#: Relations a draft keeps while it is filed: a locked copy may reuse what was loaded.
-_STABLE_RELATIONS = ("form", "procedure", "applicant_person")
-
-
-def _relock(dossier: Dossier) -> Dossier:
-    """The draft's row again, locked, reusing the related objects already loaded."""
-    locked = (
-        Dossier.objects.select_for_update(of=("self",))
-        .select_related("province", "commune")
-        .order_by()
-        .get(pk=dossier.pk)
-    )
-    if not Dossier._meta.get_field("procedure").is_cached(dossier):
-        from motcua.catalog.models import Procedure
-
-        # Only what filing reads: the catalogue record's raw source is large.
-        dossier.procedure = Procedure.objects.only(
-            "id", "code", "name", "version", "levels", "ministry"
-        ).get(pk=dossier.procedure_id)
-    for name in _STABLE_RELATIONS:
-        field = Dossier._meta.get_field(name)
-        if field.is_cached(dossier) and getattr(locked, field.attname) == getattr(
-            dossier, field.attname
-        ):
-            field.set_cached_value(locked, field.get_cached_value(dossier))
-    return locked
+def _timeline(**fields) -> DossierEvent:
+    """One step of the dossier's timeline."""
+    return rows.insert(DossierEvent(**fields))
 
 
 def _applicant_name(dossier: Dossier, answers: dict) -> str:
@@ -355,7 +420,7 @@ def expected_appointment(procedure, start):
     return WorkingCalendar.current().due(start, value, unit)
 
 
-@lru_cache(maxsize=8192)
+@held(3600)
 def processing_time(procedure_id: int, version: int) -> tuple:
     """(value, unit) of a procedure version's processing time, online channel first. Cached per
     process: a catalogue change makes a new version. Some records give a bare number, taken as
@@ -384,7 +449,7 @@ def withdraw(dossier: Dossier, *, actor, reason: str = "", request=None) -> Doss
     dossier.status = Status.WITHDRAWN
     dossier.withdrawn_at = timezone.now()
     dossier.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    DossierEvent.objects.create(
+    _timeline(
         dossier=dossier,
         status=Status.WITHDRAWN,
         public_text=_("Người nộp đã rút hồ sơ trước khi cơ quan tiếp nhận."),
@@ -523,7 +588,7 @@ def file_at_desk(
             digitisation=DossierDocument.Digitisation.DIGITISED,
             added_by=clerk,
         )
-    DossierEvent.objects.create(
+    _timeline(
         dossier=dossier,
         status=Status.SUBMITTED,
         public_text=_("Đã nộp hồ sơ tại Bộ phận Một cửa của %(agency)s.") % {"agency": agency.name},

@@ -50,7 +50,7 @@ def _street(address: str, commune) -> str:
 
 EID_ATTRIBUTES: dict[str, Callable[[Any], Any]] = {
     "full_name": lambda p: p.full_name,
-    "pid": lambda p: (document := p.active_pid) and document.number,
+    "pid": lambda p: p.pid_number,
     "birth_date": lambda p: p.birth_date.isoformat() if p.birth_date else None,
     "sex": lambda p: p.sex or None,
     "phone": lambda p: p.phone or None,
@@ -61,15 +61,22 @@ EID_PROVENANCE = {"address": "commune", "pid": "pid"}
 
 
 def fill_context(
-    spec: FormSpec, *, user, person, on_behalf: bool, previous: dict | None
+    spec: FormSpec,
+    *,
+    user,
+    person,
+    on_behalf: bool,
+    previous: dict | None,
+    locked_only: bool = False,
 ) -> FillContext:
     """Locked and initial values for ``spec`` (``person`` is the applicant when the citizen
-    files for themself, None otherwise)."""
+    files for themself, None otherwise). ``locked_only``: only the e-ID's locked values (at
+    submission), without asking any registry."""
     context = FillContext()
     population = None
     for f in spec.fields():
         source, attribute = f.prefill_source, f.prefill_attribute
-        if not source:
+        if not source or (locked_only and source != "eid"):
             continue
         if source == "eid" and person is not None and not on_behalf:
             getter = EID_ATTRIBUTES.get(attribute)

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.core.memo import held
 
 from .generate import generated_spec, spec_hash
 from .models import FormDefinition
@@ -23,6 +24,23 @@ def published_form(procedure: Procedure, province=None) -> FormDefinition | None
         if local is not None:
             return local
     return forms.filter(province__isnull=True).order_by("-version").first()
+
+
+def form_of(form_id: int) -> FormDefinition:
+    """A dossier's e-form version. Published and retired versions never change, so each
+    process holds them (parsed) for a while; a draft version is read each time."""
+    form = _held_form(form_id)
+    if form.status == Status.DRAFT:
+        return FormDefinition.objects.get(pk=form_id)
+    return form
+
+
+@held(600, maxsize=2048)
+def _held_form(form_id: int) -> FormDefinition:
+    form = FormDefinition.objects.get(pk=form_id)
+    if form.status != Status.DRAFT:
+        form.parsed  # noqa: B018 - parsed once, before the object is shared
+    return form
 
 
 def form_for(procedure: Procedure, province=None) -> FormDefinition:

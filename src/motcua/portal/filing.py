@@ -22,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts import acting as acting_context
 from motcua.accounts import sessions
 from motcua.accounts.decorators import citizen_required
-from motcua.accounts.models import Person
 from motcua.catalog.selectors import procedure_by_code, resolve_province
 from motcua.dossiers import routing, selectors, services
 from motcua.dossiers.models import Dossier
@@ -164,20 +163,6 @@ def _draft(request, public_id) -> Dossier:
     if dossier is None:
         raise Http404
     return dossier
-
-
-def _locked(request, dossier: Dossier) -> dict:
-    """The values the state vouches for (the e-ID), taken again at submission."""
-    person = None
-    if dossier.applicant_person_id:
-        person = Person.objects.select_related("commune__province").get(
-            pk=dossier.applicant_person_id
-        )
-        dossier.applicant_person = person
-    on_behalf = person is None or person.user_id != request.user.pk
-    return fill_context(
-        dossier.form.parsed, user=request.user, person=person, on_behalf=on_behalf, previous=None
-    ).locked
 
 
 def _context_for(request, dossier: Dossier) -> FillContext:
@@ -447,26 +432,18 @@ def review(request: HttpRequest, public_id) -> HttpResponse:
 def submit(request: HttpRequest, public_id) -> HttpResponse:
     """File the dossier. A second click, a resent form or a retry finds it filed and shows the
     same confirmation: one dossier, one code."""
-    dossier = _draft(request, public_id)
-    if not dossier.is_draft:
-        return redirect("portal:filing_done", public_id=dossier.public_id)
     if not _level_ok(request):
         return redirect(_login_url(request))
-    residence = dossier.applicant_person.commune if dossier.applicant_person_id else None
     try:
-        services.submit(
-            dossier,
-            actor=request.user,
-            locked=_locked(request, dossier),
-            residence=residence,
-            request=request,
-        )
+        dossier = services.submit(public_id, actor=request.user, request=request)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
     except services.SubmissionIncomplete:
-        review_url = reverse("portal:filing_review", kwargs={"public_id": dossier.public_id})
+        review_url = reverse("portal:filing_review", kwargs={"public_id": public_id})
         return redirect(review_url + "?loi=1")
     except services.DossierError as error:
         messages.error(request, error.message_vi)
-        return redirect("portal:filing_review", public_id=dossier.public_id)
+        return redirect("portal:filing_review", public_id=public_id)
     return redirect("portal:filing_done", public_id=dossier.public_id)
 
 

@@ -121,6 +121,15 @@ class Person(TimeStampedModel):
         return self.documents.filter(kind=IdentityDocument.Kind.PID, is_active=True).first()
 
     @property
+    def pid_number(self) -> str | None:
+        """The active personal identification number (``active_pid_number`` when the person
+        was read with it)."""
+        if "active_pid_number" in self.__dict__:
+            return self.active_pid_number
+        document = self.active_pid
+        return document.number if document is not None else None
+
+    @property
     def active_old_id(self) -> IdentityDocument | None:
         return self.documents.filter(kind=IdentityDocument.Kind.OLD_ID, is_active=True).first()
 

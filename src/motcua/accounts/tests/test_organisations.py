@@ -45,7 +45,9 @@ def test_tax_codes_are_checked_by_format_and_check_digit():
 def test_a_nine_digit_body_with_its_check_digit_is_a_valid_tax_code(body):
     digits = f"{body:09d}"
     check = mst.calc_check_digit(digits)
-    if len(check) == 1:  # a body whose check would be 10 has no valid code
+    # A body whose check would be 10 has no valid code; a serial of seven zeros is never
+    # issued (python-stdnum refuses it as a component).
+    if len(check) == 1 and digits[2:9] != "0000000":
         assert normalise_tax_code(digits + check) == digits + check
         wrong = str((int(check) + 1) % 10)
         with pytest.raises(ValidationError):
