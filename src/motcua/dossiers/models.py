@@ -29,6 +29,26 @@ class Status(models.IntegerChoices):
     RETURNED = 10, _("Đã trả kết quả")
 
 
+class Stage(models.TextChoices):
+    """Where a dossier stands within its status (the national status codes are coarse)."""
+
+    NONE = "", _("—")
+    AWAITING_FIXES = "awaiting_fixes", _("Chờ người nộp hoàn thiện trước khi tiếp nhận")
+    ASSIGNMENT = "assignment", _("Chờ phân công xử lý")
+    PROCESSING = "processing", _("Đang thẩm định, xử lý")
+    APPROVAL = "approval", _("Chờ lãnh đạo phê duyệt")
+    ELSEWHERE = "elsewhere", _("Đang xử lý liên thông tại cơ quan khác")
+    WITHDRAWAL = "withdrawal", _("Chờ xác nhận rút hồ sơ")
+
+
+class Timing(models.TextChoices):
+    """How a finished dossier compares with a deadline (DOMAIN.md §8)."""
+
+    EARLY = "early", _("Trước hạn")
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Quá hạn")
+
+
 class Channel(models.IntegerChoices):
     """KenhThucHien of the national portal."""
 
@@ -149,6 +169,37 @@ class Dossier(PublicIdModel):
     #: The legal deadline (the national index) — set at reception by the back office.
     due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # --- Processing (the back office; see dossiers/workflow.py) ---
+    stage = models.CharField(_("bước"), max_length=20, choices=Stage.choices, blank=True)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chuyên viên được phân công"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="dossiers_assigned",
+    )
+    #: The agency holding the dossier during a hand-off (liên thông); None: the resolving one.
+    holding_agency = models.ForeignKey(
+        "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    holding_due_at = models.DateTimeField(_("hạn xử lý liên thông"), null=True, blank=True)
+    #: When the clock started (the first working moment at or after acceptance).
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    fixes_requested_at = models.DateTimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    #: The clock is stopped since then (awaiting the citizen's supplement), or None.
+    paused_at = models.DateTimeField(null=True, blank=True)
+    #: Working time spent waiting for the citizen, in seconds, over every supplement.
+    paused_seconds = models.PositiveIntegerField(default=0)
+    apologised_at = models.DateTimeField(null=True, blank=True)
+    #: End of processing (DOMAIN.md §8): result ready, refused, stopped or withdrawn.
+    finished_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
+    timing_legal = models.CharField(max_length=8, choices=Timing.choices, blank=True)
+    timing_committed = models.CharField(max_length=8, choices=Timing.choices, blank=True)
+    due_soon_notified_at = models.DateTimeField(null=True, blank=True)
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
     return_method = models.CharField(_("cách nhận kết quả"), max_length=10, blank=True)
     expires_at = models.DateTimeField(_("bản nháp hết hạn"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
@@ -259,8 +310,38 @@ class DossierEvent(models.Model):
         "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    #: The transition that made this step (dossiers/workflow.py), "" for filing.
+    action = models.CharField(max_length=30, blank=True)
+
     class Meta:
         ordering = ("dossier_id", "at", "id")
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.get_status_display()}"
+
+
+class ProcessingCommitment(models.Model):
+    """A province's committed processing time for a procedure, shorter than the legal one
+    (provinces commit to 30–70 % less). The appointment given to the citizen comes from it;
+    the legal deadline stays the national limit. ``province`` empty: every province."""
+
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.CASCADE, related_name="commitments"
+    )
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    time_value = models.DecimalField(_("thời gian cam kết"), max_digits=8, decimal_places=2)
+    time_unit = models.CharField(_("đơn vị thời gian"), max_length=12)
+
+    class Meta:
+        verbose_name = _("thời gian giải quyết cam kết")
+        verbose_name_plural = _("thời gian giải quyết cam kết")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("procedure", "province"), name="one_commitment_per_province"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id} {self.province_id or '*'}: {self.time_value} {self.time_unit}"

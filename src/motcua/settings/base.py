@@ -413,5 +413,13 @@ MOTCUA_PDF_FONT_DIR = env("MOTCUA_PDF_FONT_DIR", "/usr/share/fonts/truetype/deja
 # --- end PDF slips ---------------------------------------------------------------------------
 # The unit of a catalogue processing time given as a bare number (about 14% of records).
 MOTCUA_DEFAULT_TIME_UNIT = env("MOTCUA_DEFAULT_TIME_UNIT", "working_day")
+# After a supplement: "restart" the processing period (the legal rule) or "resume" it, the
+# dates moved by the waiting time (the national index's way); per province as "H36=resume".
+MOTCUA_SUPPLEMENT_CLOCK = env("MOTCUA_SUPPLEMENT_CLOCK", "restart")
+MOTCUA_SUPPLEMENT_CLOCK_BY_PROVINCE = dict(
+    item.split("=", 1) for item in env("MOTCUA_SUPPLEMENT_CLOCK_BY_PROVINCE", []) if "=" in item
+)
+# A supplement may be asked for at most this many working days after receipt.
+MOTCUA_SUPPLEMENT_WITHIN_DAYS = env("MOTCUA_SUPPLEMENT_WITHIN_DAYS", 3)
 # bench/submit.py only: routes its baseline endpoint (refused in production).
 MOTCUA_BENCH_ENDPOINTS = env("MOTCUA_BENCH_ENDPOINTS", False)
