@@ -175,6 +175,8 @@ def _new_document(w):
 
 ORG_READERS = ("owner", "business_member")
 STAFF_READERS = ("leader", "supervisor_above", "agency_admin", "system_admin")
+#: Who reads the handled dossier: its agency's clerk and leader, the province's supervisor.
+DOSSIER_READERS = ("clerk_handling_agency", "leader", "supervisor_above", "system_admin")
 STAFF_MANAGERS = ("agency_admin", "system_admin")
 
 MATRIX: list[Case] = [
@@ -333,6 +335,25 @@ MATRIX: list[Case] = [
         "get",
         lambda w: f"/can-bo/nop-ho-so/{w.handled.public_id}/",
         ("clerk_handling_agency", "system_admin"),
+    ),
+    Case(
+        "backoffice:queue",
+        "get",
+        lambda w: "/can-bo/ho-so/",
+        (*DOSSIER_READERS, "clerk_other_agency", "supervisor_beside"),
+    ),
+    Case(
+        "backoffice:dossier",
+        "get",
+        lambda w: f"/can-bo/ho-so/{w.handled.public_id}/",
+        DOSSIER_READERS,
+    ),
+    Case(
+        "backoffice:dossier_action",
+        "post",
+        lambda w: f"/can-bo/ho-so/{w.handled.public_id}/thao-tac/accept/",
+        ("clerk_handling_agency", "system_admin"),
+        probe=lambda w: Dossier.objects.filter(pk=w.handled.pk).values_list("status", "stage")[0],
     ),
     Case(
         "backoffice:dossier_pdf",

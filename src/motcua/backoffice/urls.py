@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, desk, eforms, home, staff
+from .views import auth, desk, dossiers, eforms, home, staff
 
 app_name = "backoffice"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("kich-hoat/<str:uidb64>/<str:token>/", auth.activate, name="activate"),
     path("nop-ho-so/", desk.desk_file, name="desk_file"),
     path("nop-ho-so/<uuid:public_id>/", desk.desk_done, name="desk_done"),
+    path("ho-so/", dossiers.queue, name="queue"),
+    path("ho-so/<uuid:public_id>/", dossiers.dossier_page, name="dossier"),
+    path(
+        "ho-so/<uuid:public_id>/thao-tac/<slug:action>/",
+        dossiers.dossier_action,
+        name="dossier_action",
+    ),
     path("ho-so/<uuid:public_id>/xac-nhan.pdf", desk.dossier_pdf, name="dossier_pdf"),
     path("bieu-mau/", eforms.form_list, name="form_list"),
     path("bieu-mau/<str:code>/", eforms.form_versions, name="form_versions"),

@@ -8,6 +8,9 @@ is within their ``dossier.view`` reach (``Dossier.agency_path``), or that their 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 
 from motcua.accounts.access import scope_of
@@ -70,12 +73,80 @@ def dossier_for_citizen(user, public_id) -> Dossier | None:
 
 
 def staff_dossiers(user) -> QuerySet[Dossier]:
+    """Filed dossiers resolved within the staff member's reach, received by an agency within
+    it, or held there for a hand-off."""
     scope = scope_of(user)
     condition = scope.q(Permission.DOSSIER_VIEW, "agency_path")
     if condition is None:
         return Dossier.objects.none()
     received_here = scope.q(Permission.DOSSIER_VIEW, "receiving_agency__path")
-    return Dossier.objects.filed().filter(condition | received_here)
+    held_here = scope.q(Permission.DOSSIER_VIEW, "holding_agency__path")
+    return Dossier.objects.filed().filter(condition | received_here | held_here)
+
+
+#: Statuses where the agency is working on the dossier (the clock may run).
+OPEN_STATUSES = (
+    Status.SUBMITTED, Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.PAYMENT,
+    Status.WITHDRAWN,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: int | None = None
+    procedure: str = ""
+    due: str = ""  # "soon" (within 24 hours), "overdue"
+    mine: bool = False
+    channel: int | None = None
+    open_only: bool = True
+    q: str = ""
+
+
+def work_queue(user, filters: QueueFilters, now=None) -> QuerySet[Dossier]:
+    """The staff member's queue, most urgent first: open dossiers by appointment (none last),
+    then the rest by last change."""
+    from django.db.models import F
+    from django.utils import timezone
+
+    from .services import lookup_hash
+
+    now = now or timezone.now()
+    dossiers = staff_dossiers(user).select_related("procedure", "assigned_to", "holding_agency")
+    if filters.status is not None:
+        dossiers = dossiers.filter(status=filters.status)
+    elif filters.open_only:
+        dossiers = dossiers.filter(status__in=OPEN_STATUSES)
+    if filters.procedure:
+        dossiers = dossiers.filter(procedure__code=filters.procedure)
+    if filters.channel:
+        dossiers = dossiers.filter(channel=filters.channel)
+    if filters.mine:
+        dossiers = dossiers.filter(assigned_to=user)
+    if filters.due == "soon":
+        dossiers = dossiers.filter(
+            appointment_at__gt=now, appointment_at__lte=now + timedelta(hours=24)
+        )
+    elif filters.due == "overdue":
+        dossiers = dossiers.filter(appointment_at__lte=now, paused_at__isnull=True)
+    text = filters.q.strip()
+    if text:
+        digits = "".join(ch for ch in text if ch.isdigit())
+        found = Q(code__iexact=text) | Q(applicant_name__icontains=text)
+        if len(digits) in (9, 10, 12) and digits == text:
+            digest = lookup_hash(digits)
+            found |= Q(applicant_pid_hash=digest) | Q(applicant_phone_hash=digest)
+        dossiers = dossiers.filter(found)
+    return dossiers.order_by(F("appointment_at").asc(nulls_last=True), "-updated_at", "-id")
+
+
+_PAGE_RELATIONS = (
+    "procedure", "form", "receiving_agency", "resolving_agency", "holding_agency",
+    "assigned_to", "province", "commune",
+)  # fmt: skip
+
+
+def staff_dossier(user, public_id) -> Dossier | None:
+    return staff_dossiers(user).select_related(*_PAGE_RELATIONS).filter(public_id=public_id).first()
 
 
 def attachments(dossier: Dossier) -> QuerySet[DossierDocument]:

@@ -24,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_view_staff": scope.has(Permission.STAFF_VIEW) or scope.is_system_admin,
         "can_manage_staff": scope.has(Permission.STAFF_MANAGE),
         "can_file_at_desk": scope.has(Permission.DOSSIER_FILE_ASSISTED),
+        "can_view_dossiers": scope.has(Permission.DOSSIER_VIEW),
         "can_configure": scope.has(Permission.AGENCY_CONFIGURE),
         "is_system_admin": scope.is_system_admin,
         "recovery_left": mfa.recovery_codes_left(request.user),

@@ -4,23 +4,19 @@ one is checked against roles and agencies."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from tests.fixtures.accounts import make_citizen, make_staff
+from tests.fixtures.dossiers import dossier_in as make_dossier
 
-from motcua.catalog.models import Procedure
 from motcua.core.models import AuditEntry, OutboxEvent
-from motcua.dossiers import deadlines, processing, workflow
+from motcua.dossiers import processing, workflow
 from motcua.dossiers.models import Dossier, DossierEvent, Stage, Status
-from motcua.forms.selectors import form_for
 from motcua.units.models import Agency
 
 pytestmark = pytest.mark.django_db
-
-_codes = itertools.count(1)
 
 
 @pytest.fixture
@@ -46,39 +42,13 @@ def people(place):
 
 
 def dossier_in(state, *, place, people) -> Dossier:
-    """A filed dossier of a birth registration at the commune, put directly in ``state``."""
-    procedure = Procedure.objects.get(code="1.001193")
-    here = place["here"]
-    now = timezone.now()
-    status, stage = state
-    dossier = Dossier(
-        procedure=procedure,
-        form=form_for(procedure, here.province),
-        status=status,
-        stage=stage,
-        code=f"{here.code}-TEST-{next(_codes):05d}",
-        submitted_by=people["owner"],
-        applicant_person=people["owner"].person,
-        province=here.province,
-        commune=here.commune,
-        receiving_agency=here,
-        resolving_agency=here,
-        agency_path=here.path,
-        submitted_at=now - timedelta(hours=2),
+    return make_dossier(
+        state,
+        here=place["here"],
+        owner=people["owner"],
+        specialist=people["specialist"],
+        elsewhere=place["other"],
     )
-    if status not in (Status.SUBMITTED, Status.REFUSED):
-        dossier.received_at = now - timedelta(hours=1)
-        deadlines.start(dossier, dossier.received_at)
-        dossier.appointment_at = now + timedelta(days=14)
-        dossier.due_at = now + timedelta(days=21)
-    if state in (workflow.PROCESSING, workflow.APPROVAL, workflow.ELSEWHERE):
-        dossier.assigned_to = people["specialist"]
-    if state == workflow.ELSEWHERE:
-        dossier.holding_agency = place["other"]
-    if state == workflow.SUPPLEMENT:
-        dossier.supplement_count, dossier.paused_at = 1, now - timedelta(minutes=30)
-    dossier.save()
-    return dossier
 
 
 def inputs_for(action: str, *, place, people) -> dict:

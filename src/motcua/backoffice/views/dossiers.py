@@ -1,0 +1,335 @@
+"""The work queue and a dossier's page: what the staff member may see, and the actions the
+lifecycle allows them (``dossiers.processing``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from motcua.accounts.access import scope_of
+from motcua.accounts.decorators import staff_required
+from motcua.accounts.models import Permission, Role, RoleAssignment, User
+from motcua.core.calendar import WorkingCalendar
+from motcua.core.forms import SiteForm
+from motcua.dossiers import processing, selectors, workflow
+from motcua.dossiers.models import Channel, Dossier, Stage, Status
+from motcua.units.models import Agency
+
+# --- The queue --------------------------------------------------------------------------------
+
+
+class QueueForm(SiteForm):
+    q = forms.CharField(
+        label=gettext_lazy("Mã hồ sơ, tên hoặc số định danh người nộp"),
+        required=False,
+        max_length=100,
+    )
+    trang_thai = forms.TypedChoiceField(
+        label=gettext_lazy("Trạng thái"),
+        choices=[("", gettext_lazy("Đang giải quyết"))]
+        + [(str(v), label) for v, label in Status.choices if v != Status.DRAFT],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    thu_tuc = forms.CharField(label=gettext_lazy("Mã thủ tục"), required=False, max_length=30)
+    han = forms.ChoiceField(
+        label=gettext_lazy("Thời hạn"),
+        choices=[
+            ("", gettext_lazy("Tất cả")),
+            ("soon", gettext_lazy("Sắp đến hạn (24 giờ)")),
+            ("overdue", gettext_lazy("Quá hạn")),
+        ],
+        required=False,
+    )
+    kenh = forms.TypedChoiceField(
+        label=gettext_lazy("Kênh nộp"),
+        choices=[("", gettext_lazy("Tất cả"))] + [(str(v), lb) for v, lb in Channel.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    cua_toi = forms.BooleanField(label=gettext_lazy("Chỉ hồ sơ giao cho tôi"), required=False)
+
+    def filters(self) -> selectors.QueueFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.QueueFilters(
+            status=data.get("trang_thai"),
+            procedure=(data.get("thu_tuc") or "").strip(),
+            due=data.get("han") or "",
+            mine=bool(data.get("cua_toi")),
+            channel=data.get("kenh"),
+            q=data.get("q") or "",
+        )
+
+
+def time_left(dossier: Dossier, now: datetime) -> tuple[str, str]:
+    """(text, colour) of the time left before the appointment, for the queue."""
+    if dossier.finished_at is not None or dossier.status in (Status.DONE, Status.RETURNED):
+        return _("Đã xong"), "none"
+    if dossier.paused_at is not None:
+        return _("Tạm dừng, chờ bổ sung"), "none"
+    if dossier.appointment_at is None:
+        return "—", "unknown"
+    if dossier.appointment_at <= now:
+        return _("Quá hạn"), "late"
+    if dossier.appointment_at <= now + timedelta(hours=24):
+        return _("Sắp đến hạn"), "partial"
+    days = WorkingCalendar.current().working_days_between(now, dossier.appointment_at)
+    return _("Còn %(n)s ngày làm việc") % {"n": f"{days:.1f}".rstrip("0").rstrip(".")}, "full"
+
+
+@never_cache
+@staff_required(Permission.DOSSIER_VIEW)
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueForm(request.GET or None)
+    scope = scope_of(request.user)
+    if request.method == "POST":
+        return _bulk_assign(request)
+    now = timezone.now()
+    page = Paginator(selectors.work_queue(request.user, form.filters(), now), 50).get_page(
+        request.GET.get("trang")
+    )
+    rows = [{"dossier": d, "left": time_left(d, now)} for d in page]
+    query = request.GET.copy()
+    query.pop("trang", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "may_assign": scope.has(Permission.DOSSIER_ASSIGN),
+        "specialists": _specialists(request.user) if scope.has(Permission.DOSSIER_ASSIGN) else [],
+    }
+    return render(request, "backoffice/queue.html", context)
+
+
+def _specialists(user) -> list[User]:
+    """Staff who may process dossiers within the user's assigning reach."""
+    condition = scope_of(user).q(Permission.DOSSIER_ASSIGN, "agency__path")
+    if condition is None:
+        return []
+    ids = (
+        RoleAssignment.objects.active()
+        .filter(condition, role=Role.SPECIALIST)
+        .values_list("user_id", flat=True)
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "pk"))
+
+
+def _bulk_assign(request: HttpRequest) -> HttpResponse:
+    chosen = request.POST.getlist("ho_so")
+    assignee = User.objects.filter(pk=request.POST.get("chuyen_vien") or 0).first()
+    back = request.get_full_path()
+    if not chosen or assignee is None:
+        messages.error(request, _("Hãy chọn hồ sơ và chuyên viên để phân công."))
+        return redirect(back)
+    done, refused = 0, []
+    for public_id in chosen:
+        dossier = selectors.staff_dossier(request.user, public_id)
+        if dossier is None:
+            continue
+        try:
+            processing.assign(
+                dossier.public_id, actor=request.user, assignee=assignee, request=request
+            )
+            done += 1
+        except processing.DossierError as error:
+            refused.append(f"{dossier.code}: {error.message_vi}")
+    if done:
+        messages.success(request, _("Đã phân công %(n)s hồ sơ.") % {"n": done})
+    for line in refused:
+        messages.error(request, line)
+    return redirect(back)
+
+
+# --- A dossier's page -----------------------------------------------------------------------
+
+
+class ActionForm(SiteForm):
+    """The inputs of one action; only the fields that action needs are kept."""
+
+    FIELDS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "request_fixes": ("missing",),
+        "request_supplement": ("missing",),
+        "refuse": ("reasons",),
+        "send_back": ("reasons",),
+        "stop": ("reasons",),
+        "apologise": ("reasons", "new_date"),
+        "assign": ("assignee",),
+        "hand_off": ("agency", "days", "note"),
+        "hand_back": ("note",),
+        "propose": ("note",),
+    }
+
+    missing = forms.CharField(
+        label=gettext_lazy("Những giấy tờ, nội dung cần bổ sung (liệt kê đầy đủ một lần)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": gettext_lazy("Hãy liệt kê những gì cần bổ sung.")},
+    )
+    reasons = forms.CharField(
+        label=gettext_lazy("Lý do"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": gettext_lazy("Hãy ghi rõ lý do.")},
+    )
+    new_date = forms.DateField(
+        label=gettext_lazy("Ngày hẹn trả kết quả mới"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": gettext_lazy("Hãy chọn ngày hẹn mới."),
+            "invalid": gettext_lazy("Ngày không hợp lệ."),
+        },
+    )
+    assignee = forms.TypedChoiceField(
+        label=gettext_lazy("Chuyên viên xử lý"),
+        coerce=int,
+        error_messages={"required": gettext_lazy("Hãy chọn chuyên viên xử lý.")},
+    )
+    agency = forms.TypedChoiceField(
+        label=gettext_lazy("Cơ quan phối hợp"),
+        coerce=int,
+        error_messages={"required": gettext_lazy("Hãy chọn cơ quan phối hợp xử lý.")},
+    )
+    days = forms.DecimalField(
+        label=gettext_lazy("Thời hạn của cơ quan phối hợp (ngày làm việc)"),
+        min_value=0.5,
+        max_value=60,
+        decimal_places=1,
+        error_messages={
+            "required": gettext_lazy("Hãy nhập thời hạn, số ngày làm việc."),
+            "invalid": gettext_lazy("Thời hạn là một số ngày làm việc."),
+            "min_value": gettext_lazy("Thời hạn ít nhất là nửa ngày làm việc."),
+            "max_value": gettext_lazy("Thời hạn tối đa là 60 ngày làm việc."),
+        },
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Ghi chú nội bộ"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=4000,
+        required=False,
+    )
+
+    def __init__(self, *args, action: str, dossier: Dossier, user, **kwargs):
+        kwargs.setdefault("prefix", action)
+        super().__init__(*args, **kwargs)
+        keep = self.FIELDS.get(action, ())
+        for name in list(self.fields):
+            if name not in keep:
+                del self.fields[name]
+        if "assignee" in self.fields:
+            self.fields["assignee"].choices = [("", "—")] + [
+                (u.pk, u.get_full_name() or u.username) for u in _processors(dossier)
+            ]
+        if "agency" in self.fields:
+            self.fields["agency"].choices = [("", "—")] + [
+                (a.pk, a.name) for a in _partners(dossier)
+            ]
+
+    def inputs(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data.get("new_date"):
+            closing = datetime.combine(data["new_date"], time(17, 0))
+            data["new_date"] = timezone.make_aware(closing)
+        return data
+
+
+def _processors(dossier: Dossier) -> list[User]:
+    """Specialists whose role reaches the resolving agency (held there or above it)."""
+    agency = dossier.resolving_agency
+    if agency is None:
+        return []
+    parts = agency.path.rstrip("/").split("/")
+    above = ["/".join(parts[: n + 1]) + "/" for n in range(len(parts))]
+    ids = (
+        RoleAssignment.objects.active()
+        .filter(role=Role.SPECIALIST, agency__path__in=above)
+        .values_list("user_id", flat=True)
+    )
+    return list(User.objects.filter(pk__in=ids, is_active=True).order_by("first_name", "pk"))
+
+
+def _partners(dossier: Dossier) -> list[Agency]:
+    """Agencies a dossier may be handed to: the province's, and the ministries."""
+    agencies = Agency.objects.active().exclude(pk=dossier.resolving_agency_id)
+    if dossier.province_id:
+        agencies = agencies.filter(province_id=dossier.province_id).exclude(
+            kind=Agency.Kind.COMMUNE_COMMITTEE
+        ) | agencies.filter(kind=Agency.Kind.MINISTRY)
+    return list(agencies.order_by("path")[:300])
+
+
+def _page(request, dossier: Dossier, *, forms_by_action=None, status=200) -> HttpResponse:
+    from motcua.portal.filing import answer_rows
+
+    forms_by_action = forms_by_action or {}
+    actions = [
+        {
+            "transition": t,
+            "form": forms_by_action.get(t.action)
+            or ActionForm(action=t.action, dossier=dossier, user=request.user),
+        }
+        for t in processing.available(request.user, dossier)
+        if t.actor != workflow.APPLICANT
+    ]
+    now = timezone.now()
+    context = {
+        "dossier": dossier,
+        "stage": Stage(dossier.stage).label if dossier.stage else "",
+        "left": time_left(dossier, now),
+        "pages": answer_rows(dossier, None),
+        "documents": selectors.attachments(dossier),
+        "events": selectors.public_events(dossier).select_related("actor", "agency"),
+        "actions": actions,
+        "open_action": next(iter(forms_by_action), ""),
+    }
+    return render(request, "backoffice/dossier.html", context, status=status)
+
+
+@never_cache
+@staff_required(Permission.DOSSIER_VIEW)
+@require_http_methods(["GET"])
+def dossier_page(request: HttpRequest, public_id) -> HttpResponse:
+    dossier = selectors.staff_dossier(request.user, public_id)
+    if dossier is None:
+        raise Http404
+    return _page(request, dossier)
+
+
+@never_cache
+@staff_required()
+@require_POST
+def dossier_action(request: HttpRequest, public_id, action: str) -> HttpResponse:
+    dossier = selectors.staff_dossier(request.user, public_id)
+    transition = workflow.BY_ACTION.get(action)
+    if dossier is None or transition is None or transition.actor == workflow.APPLICANT:
+        raise Http404
+    form = ActionForm(request.POST, action=action, dossier=dossier, user=request.user)
+    if not form.is_valid():
+        return _page(request, dossier, forms_by_action={action: form}, status=400)
+    try:
+        processing.perform(
+            dossier.public_id, action, actor=request.user, request=request, **form.inputs()
+        )
+    except processing.InvalidInput as error:
+        for name, message in error.problems.items():
+            form.add_problem(name, message)
+        return _page(request, dossier, forms_by_action={action: form}, status=400)
+    except processing.NotAllowed as error:
+        messages.error(request, error.message_vi)
+        return _page(request, dossier, status=403 if error.code == "forbidden" else 409)
+    messages.success(request, _("Đã %(action)s.") % {"action": transition.label})
+    return redirect("backoffice:dossier", public_id=dossier.public_id)
