@@ -24,6 +24,13 @@ DEMO_STAFF = [
     ("quantri.lamdong", "Phạm Thu Hà", "agency_admin", "000.00.00.H36", "Quản trị cơ quan"),
     ("giamsat.lamdong", "Đỗ Quang Vinh", "supervisor", "000.00.00.H36", "Chuyên viên Văn phòng"),
 ]
+#: The demo commune's one-stop staff: (username, full name, role, position); their agency is
+#: the demo commune (``dossiers.demo.commune_agency``).
+DEMO_COMMUNE_STAFF = [
+    ("motcua.xa", "Ngô Thị Hằng", "clerk", "Công chức một cửa"),
+    ("chuyenvien.xa", "Lý Văn Toàn", "specialist", "Công chức Tư pháp - Hộ tịch"),
+    ("lanhdao.xa", "Đinh Thị Thảo", "leader", "Phó Chủ tịch Ủy ban nhân dân"),
+]
 DEMO_CITIZEN_PHONE = "0912345678"
 DEMO_CITIZEN_NAME = "Hoàng Thị Lan"
 
@@ -48,7 +55,7 @@ def create_demo_accounts() -> list[str]:
     password = env("MOTCUA_DEMO_PASSWORD", "motcua-demo")
     lines = []
     with transaction.atomic():
-        for username, full_name, role, agency_code, position in DEMO_STAFF:
+        for username, full_name, role, agency_code, position in all_demo_staff():
             agency = Agency.objects.get(code=agency_code)
             user, created = User.objects.get_or_create(
                 username=username,
@@ -105,6 +112,27 @@ def create_demo_accounts() -> list[str]:
     return lines
 
 
+def all_demo_staff() -> list[tuple[str, str, str, str, str]]:
+    from motcua.dossiers.demo import commune_agency
+
+    commune = commune_agency()
+    local = [(u, n, r, commune.code, p) for u, n, r, p in DEMO_COMMUNE_STAFF] if commune else []
+    return DEMO_STAFF + local
+
+
+def create_demo_dossiers() -> int:
+    from motcua.accounts.models import User
+    from motcua.dossiers.demo import create_demo_dossiers as create
+
+    names = {
+        "clerk": "motcua.lamdong", "specialist": "chuyenvien.lamdong",
+        "leader": "lanhdao.lamdong", "commune_clerk": "motcua.xa",
+        "commune_specialist": "chuyenvien.xa", "commune_leader": "lanhdao.xa",
+    }  # fmt: skip
+    users = {u.username: u for u in User.objects.filter(username__in=names.values())}
+    return create({key: users[name] for key, name in names.items()})
+
+
 def demo_staff_codes() -> list[dict[str, str]]:
     """The current TOTP code of each demo staff account that still has its demo device."""
     if not getattr(settings, "MOTCUA_DEMO_MAILBOX", False):
@@ -115,7 +143,7 @@ def demo_staff_codes() -> list[dict[str, str]]:
     from motcua.accounts.models import Role
 
     rows = []
-    for username, _name, role, _agency, _position in DEMO_STAFF:
+    for username, _name, role, _agency, _position in all_demo_staff():
         device = TOTPDevice.objects.filter(
             user__username=username, key=demo_totp_key(username), confirmed=True
         ).first()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import PublicIdModel, TimeStampedModel
@@ -299,7 +300,7 @@ class DossierEvent(models.Model):
     lookup read (plain Vietnamese, no personal data); ``note`` is for staff only."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     status = models.PositiveSmallIntegerField(choices=Status.choices)
     public_text = models.CharField(max_length=500)
     note = models.TextField(blank=True)

@@ -120,6 +120,7 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
     rows.insert(
         DossierEvent(
             dossier=dossier,
+            at=now,
             status=dossier.status,
             action=action,
             public_text=public_text[:500],

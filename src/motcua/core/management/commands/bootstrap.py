@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from motcua.core.calendar import import_calendar
-from motcua.core.demo import create_demo_accounts
+from motcua.core.demo import create_demo_accounts, create_demo_dossiers
 
 
 class Command(BaseCommand):
@@ -41,4 +41,6 @@ class Command(BaseCommand):
                 raise CommandError("Không tạo tài khoản mẫu trên môi trường production.")
             for line in create_demo_accounts():
                 self.stdout.write(line)
+            made = create_demo_dossiers()
+            self.stdout.write(f"Hồ sơ mẫu: {made} hồ sơ mới.")
         self.stdout.write(f"Sẵn sàng sau {time.monotonic() - started:.1f} giây.")
