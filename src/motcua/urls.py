@@ -16,10 +16,11 @@ urlpatterns = [
     path("", include("motcua.portal.urls")),
 ]
 
-if getattr(settings, "MOTCUA_BENCH_ENDPOINTS", False):  # bench/submit.py only
+if getattr(settings, "MOTCUA_BENCH_ENDPOINTS", False):  # the benchmarks only
     from motcua.core import bench
 
     urlpatterns.insert(0, path("_bench/insert/", bench.insert_one_row, name="bench-insert"))
+    urlpatterns.insert(0, path("_bench/read/<int:pk>/", bench.read_one_row, name="bench-read"))
 
 handler404 = "motcua.portal.views.not_found"
 handler500 = "motcua.portal.views.server_error"

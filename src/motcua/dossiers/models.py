@@ -30,6 +30,11 @@ class Status(models.IntegerChoices):
     RETURNED = 10, _("Đã trả kết quả")
 
 
+#: Statuses where the agency is working on the dossier: the work queues (partial indexes
+#: below cover exactly these, in this order).
+OPEN_STATUSES = (1, 2, 4, 5, 6, 7)
+
+
 class Stage(models.TextChoices):
     """Where a dossier stands within its status (the national status codes are coarse)."""
 
@@ -170,8 +175,11 @@ class Dossier(PublicIdModel):
     #: The legal deadline (the national index) — set at reception by the back office.
     due_at = models.DateTimeField(_("hạn giải quyết"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    # --- Processing (the back office; see dossiers/workflow.py) ---
-    stage = models.CharField(_("bước"), max_length=20, choices=Stage.choices, blank=True)
+    # --- Processing (the back office; see dossiers/workflow.py). Database defaults too, so
+    # that rows written in SQL (imports, benchmarks) need not name these columns. ---
+    stage = models.CharField(
+        _("bước"), max_length=20, choices=Stage.choices, blank=True, default="", db_default=""
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("chuyên viên được phân công"),
@@ -188,17 +196,21 @@ class Dossier(PublicIdModel):
     #: When the clock started (the first working moment at or after acceptance).
     clock_started_at = models.DateTimeField(null=True, blank=True)
     fixes_requested_at = models.DateTimeField(null=True, blank=True)
-    supplement_count = models.PositiveSmallIntegerField(default=0)
+    supplement_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     #: The clock is stopped since then (awaiting the citizen's supplement), or None.
     paused_at = models.DateTimeField(null=True, blank=True)
     #: Working time spent waiting for the citizen, in seconds, over every supplement.
-    paused_seconds = models.PositiveIntegerField(default=0)
+    paused_seconds = models.PositiveIntegerField(default=0, db_default=0)
     apologised_at = models.DateTimeField(null=True, blank=True)
     #: End of processing (DOMAIN.md §8): result ready, refused, stopped or withdrawn.
     finished_at = models.DateTimeField(null=True, blank=True)
     returned_at = models.DateTimeField(_("trả kết quả lúc"), null=True, blank=True)
-    timing_legal = models.CharField(max_length=8, choices=Timing.choices, blank=True)
-    timing_committed = models.CharField(max_length=8, choices=Timing.choices, blank=True)
+    timing_legal = models.CharField(
+        max_length=8, choices=Timing.choices, blank=True, default="", db_default=""
+    )
+    timing_committed = models.CharField(
+        max_length=8, choices=Timing.choices, blank=True, default="", db_default=""
+    )
     due_soon_notified_at = models.DateTimeField(null=True, blank=True)
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     return_method = models.CharField(_("cách nhận kết quả"), max_length=10, blank=True)
@@ -221,6 +233,19 @@ class Dossier(PublicIdModel):
                 fields=("agency_path",),
                 name="dossier_agency_subtree_idx",
                 opclasses=("varchar_pattern_ops",),
+            ),
+            # The work queues: the open dossiers of an agency's subtree, or received or held
+            # by given agencies (a few thousand rows out of millions).
+            models.Index(
+                fields=("agency_path", "appointment_at"),
+                name="open_dossier_subtree_idx",
+                opclasses=("varchar_pattern_ops", "timestamptz_ops"),
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=("receiving_agency", "appointment_at"),
+                name="open_dossier_receiving_idx",
+                condition=Q(status__in=OPEN_STATUSES),
             ),
         )
         constraints = (

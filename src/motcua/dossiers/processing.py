@@ -400,7 +400,8 @@ EFFECTS: dict[str, Effect] = {
 
 # --- Overdue and due soon (a scheduled job) ---------------------------------------------------
 
-OPEN_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.PAYMENT)
+#: Where the agency's clock may run.
+CLOCK_STATUSES = (Status.RECEIVED, Status.IN_PROGRESS, Status.SUPPLEMENT, Status.PAYMENT)
 
 
 def flag_deadlines(now=None) -> tuple[int, int]:
@@ -410,7 +411,7 @@ def flag_deadlines(now=None) -> tuple[int, int]:
     from datetime import timedelta
 
     now = now or timezone.now()
-    open_ = Dossier.objects.filter(status__in=OPEN_STATUSES, paused_at__isnull=True)
+    open_ = Dossier.objects.filter(status__in=CLOCK_STATUSES, paused_at__isnull=True)
     counts = []
     for field, condition, topic in (
         ("due_soon_notified_at", {"appointment_at__gt": now,

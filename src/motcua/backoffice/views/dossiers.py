@@ -11,7 +11,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -74,8 +76,9 @@ class QueueForm(SiteForm):
         )
 
 
-def time_left(dossier: Dossier, now: datetime) -> tuple[str, str]:
-    """(text, colour) of the time left before the appointment, for the queue."""
+def time_left(dossier: Dossier, now: datetime, days_to=None) -> tuple[str, str]:
+    """(text, colour) of the time left before the appointment, for the queue. ``days_to``:
+    working days from now to a date, memoised by the caller for a whole page."""
     if dossier.finished_at is not None or dossier.status in (Status.DONE, Status.RETURNED):
         return _("Đã xong"), "none"
     if dossier.paused_at is not None:
@@ -86,8 +89,74 @@ def time_left(dossier: Dossier, now: datetime) -> tuple[str, str]:
         return _("Quá hạn"), "late"
     if dossier.appointment_at <= now + timedelta(hours=24):
         return _("Sắp đến hạn"), "partial"
-    days = WorkingCalendar.current().working_days_between(now, dossier.appointment_at)
-    return _("Còn %(n)s ngày làm việc") % {"n": f"{days:.1f}".rstrip("0").rstrip(".")}, "full"
+    days = (days_to or _working_days_to(now))(timezone.localtime(dossier.appointment_at).date())
+    return _("Còn %(n)s ngày làm việc") % {"n": days}, "full"
+
+
+def _working_days_to(now: datetime):
+    """Working days after today up to and including a date, memoised for one page."""
+    calendar = WorkingCalendar.current()
+    today = timezone.localtime(now).date()
+    known: dict = {}
+
+    def days_to(day) -> int:
+        if day not in known:
+            count, current = 0, today
+            while current < day:
+                current += timedelta(days=1)
+                count += calendar.is_working_day(current)
+            known[day] = count
+        return known[day]
+
+    return days_to
+
+
+def queue_rows(dossiers, now: datetime) -> list[dict]:
+    """What each row shows, computed once per page (labels, link, time left)."""
+    statuses = {value: str(label) for value, label in Status.choices}
+    stages = {value: str(label) for value, label in Stage.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    from motcua.catalog.selectors import procedure_facts
+
+    base = reverse("backoffice:queue")
+    days_to = _working_days_to(now)
+    for d in dossiers:
+        d.procedure = procedure_facts(d.procedure_id)  # held per process
+    return [
+        {
+            "dossier": d,
+            "url": f"{base}{d.public_id}/",
+            "status": statuses.get(d.status, ""),
+            "stage": stages.get(d.stage, "") if d.stage else "",
+            "channel": channels.get(d.channel, ""),
+            "left": time_left(d, now, days_to),
+            "appointment": (
+                timezone.localtime(d.appointment_at).strftime("%d/%m/%Y %H:%M")
+                if d.appointment_at
+                else "—"
+            ),
+        }
+        for d in dossiers
+    ]
+
+
+#: Rows per queue page: the most urgent first, readable on a phone.
+PAGE_SIZE = 25
+#: Beyond this many dossiers the queue says "more than" and pages stop: filters narrow it.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Counts up to COUNT_CAP + 1 rows only: an exact count of a busy desk's whole backlog
+    costs more than the page it heads."""
+
+    @cached_property
+    def count(self) -> int:
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 
 
 @never_cache
@@ -99,14 +168,16 @@ def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _bulk_assign(request)
     now = timezone.now()
-    page = Paginator(selectors.work_queue(request.user, form.filters(), now), 50).get_page(
-        request.GET.get("trang")
-    )
-    rows = [{"dossier": d, "left": time_left(d, now)} for d in page]
+    page = CappedPaginator(
+        selectors.work_queue(request.user, form.filters(), now), PAGE_SIZE
+    ).get_page(request.GET.get("trang"))
+    rows = queue_rows(page, now)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {
         "form": form,
+        "chosen": _chosen(form),
+        "selects": _selects(form),
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
@@ -114,6 +185,27 @@ def queue(request: HttpRequest) -> HttpResponse:
         "specialists": _specialists(request.user) if scope.has(Permission.DOSSIER_ASSIGN) else [],
     }
     return render(request, "backoffice/queue.html", context)
+
+
+def _chosen(form: QueueForm) -> dict:
+    """What the filters hold, as typed (kept when invalid)."""
+    data = form.data if form.is_bound else {}
+    return {name: data.get(name, "") for name in form.fields}
+
+
+def _selects(form: QueueForm) -> list[dict]:
+    chosen = _chosen(form)
+    return [
+        {
+            "name": name,
+            "label": form.fields[name].label,
+            "options": [
+                (str(value), label, str(value) == str(chosen[name]))
+                for value, label in form.fields[name].choices
+            ],
+        }
+        for name in ("trang_thai", "han", "kenh")
+    ]
 
 
 def _specialists(user) -> list[User]:
