@@ -162,20 +162,26 @@ def work_queue(user, filters: QueueFilters, now=None) -> QuerySet[Dossier]:
 def staff_dossier(user, public_id) -> Dossier | None:
     """One dossier within the staff member's reach, with the reference data its page shows
     attached from each process's memory (a many-table join costs more to plan than to run)."""
+    dossier = staff_dossiers(user).filter(public_id=public_id).order_by().first()
+    return attach_reference_data(dossier, agencies=True) if dossier is not None else None
+
+
+def attach_reference_data(dossier: Dossier, *, agencies: bool = False) -> Dossier:
+    """Attach the dossier's e-form version, procedure facts, province and commune (and its
+    agencies) from the per-process caches (``core.memo``); shared objects, never modified."""
     from motcua.catalog.selectors import procedure_facts
     from motcua.forms.selectors import form_of
     from motcua.units import selectors as units
 
-    dossier = staff_dossiers(user).filter(public_id=public_id).order_by().first()
-    if dossier is None:
-        return None
-    dossier.procedure = procedure_facts(dossier.procedure_id)
     dossier.form = form_of(dossier.form_id)
-    for name, read in (
-        ("province", units.province), ("commune", units.commune),
-        ("receiving_agency", units.agency), ("resolving_agency", units.agency),
-        ("holding_agency", units.agency),
-    ):  # fmt: skip
+    dossier.procedure = procedure_facts(dossier.procedure_id)
+    relations = [("province", units.province), ("commune", units.commune)]
+    if agencies:
+        relations += [
+            (name, units.agency)
+            for name in ("receiving_agency", "resolving_agency", "holding_agency")
+        ]
+    for name, read in relations:
         key = getattr(dossier, f"{name}_id")
         if key:
             setattr(dossier, name, read(key))

@@ -19,11 +19,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from motcua.accounts.models import IdentityDocument, Person
-from motcua.catalog.selectors import procedure_facts
 from motcua.core import audit, outbox, rows
 from motcua.core.memo import held
 from motcua.forms.engine import Problem, problems
-from motcua.forms.selectors import form_for, form_of
+from motcua.forms.selectors import form_for
 from motcua.units import selectors as units
 
 from . import routing
@@ -255,12 +254,9 @@ def lock_own_draft(public_id, *, owner) -> Dossier | None:
     dossier = _locked_row(public_id, owner.pk)
     if dossier is None:
         return None
-    dossier.form = form_of(dossier.form_id)
-    dossier.procedure = procedure_facts(dossier.procedure_id)
-    if dossier.province_id:
-        dossier.province = units.province(dossier.province_id)
-    if dossier.commune_id:
-        dossier.commune = units.commune(dossier.commune_id)
+    from .selectors import attach_reference_data
+
+    attach_reference_data(dossier)
     if dossier.applicant_person_id:
         person = _applicant(dossier.applicant_person_id)
         if person.commune_id:
