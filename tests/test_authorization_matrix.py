@@ -325,6 +325,13 @@ MATRIX: list[Case] = [
     ),
     # --- Staff: the desk, dossiers, e-forms -----------------------------------------------------
     Case(
+        "portal:dossier_supplement",
+        "post",
+        lambda w: f"/ho-so/{w.filed.public_id}/bo-sung/",
+        ("owner",),
+        probe=lambda w: Dossier.objects.filter(pk=w.filed.pk).values_list("status", "stage")[0],
+    ),
+    Case(
         "backoffice:desk_file",
         "get",
         lambda w: "/can-bo/nop-ho-so/",

@@ -252,13 +252,14 @@ def _request_supplement(dossier, *, actor, now, **inputs):
     }
 
 
-def _supplement_arrived(dossier, *, actor, now, **inputs):
+def _supplement_arrived(dossier, *, actor, now, note="", **inputs):
     deadlines.resume(dossier, now)
     state = workflow.PROCESSING if dossier.assigned_to_id else workflow.RECEIVED
     return {
         "state": state,
         "public_text": _("Đã nhận hồ sơ bổ sung; ngày hẹn trả kết quả mới %(day)s.")
         % {"day": _day(dossier.appointment_at)},
+        "note": note,
     }
 
 

@@ -150,6 +150,46 @@ def attach_from_store(dossier: Dossier, *, actor, slot: str, item, request=None)
     )
 
 
+#: The slot of documents a citizen sends in answer to a supplement request (not a form field).
+SUPPLEMENT_SLOT = "supplement"
+
+
+def answer_supplement(dossier: Dossier, *, actor, uploads, note: str = "", request=None) -> Dossier:
+    """The applicant sends what the agency asked for: the files are checked, scanned and
+    stored first (a refused file leaves its audit entry, as at filing), then attached and the
+    answer recorded in one transaction (``processing.answer_supplement``: the clock runs
+    again). Raises documents' UploadError or a DossierError."""
+    from motcua.documents.checks import check_total
+    from motcua.documents.services import store_upload
+
+    from . import processing, workflow
+
+    if not workflow.allowed(workflow.state_of(dossier), "answer_supplement"):
+        raise processing.NotAllowed(
+            "wrong_state", _("Hồ sơ không ở bước bổ sung giấy tờ nên không gửi bổ sung được.")
+        )
+    if not uploads:
+        raise DossierError("files", _("Hãy chọn ít nhất một tệp giấy tờ bổ sung."))
+    sizes = attached_sizes(dossier)
+    stored = []
+    for upload in uploads:
+        check_total(sizes, upload.size, name=upload.name)
+        sizes.append(upload.size)
+        stored.append(store_upload(upload, owner=actor, request=request))
+    with transaction.atomic():
+        for number, item in enumerate(stored, start=1):
+            DossierDocument.objects.create(
+                dossier=dossier,
+                slot=f"{SUPPLEMENT_SLOT}-{dossier.supplement_count}-{number}",
+                label=_("Giấy tờ bổ sung lần %(n)s") % {"n": dossier.supplement_count},
+                file=item,
+                added_by=actor,
+            )
+        return processing.answer_supplement(
+            dossier.public_id, actor=actor, request=request, note=note[:1000]
+        )
+
+
 def _attach(dossier, *, actor, slot, stored, from_store, digitisation=None) -> DossierDocument:
     spec = dossier.form.parsed.field(slot)
     if spec is None or spec.type != "file":

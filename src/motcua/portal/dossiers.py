@@ -16,7 +16,7 @@ from motcua.accounts import acting as acting_context
 from motcua.accounts.decorators import citizen_required
 from motcua.core import audit
 from motcua.core.security import too_many_failures_from_address
-from motcua.dossiers import selectors, services
+from motcua.dossiers import processing, selectors, services, workflow
 from motcua.dossiers.models import Status
 from motcua.dossiers.slips import submission_confirmation
 from motcua.notifications import services as notification_services
@@ -92,14 +92,55 @@ def _dossier_or_404(request, public_id):
 @require_http_methods(["GET"])
 def dossier(request: HttpRequest, public_id) -> HttpResponse:
     item = _dossier_or_404(request, public_id)
+    return _dossier_page(request, item)
+
+
+def _dossier_page(request, item, *, problems=(), status=200) -> HttpResponse:
+    state = workflow.state_of(item)
+    mine = item.submitted_by_id == request.user.pk
     context = {
         "dossier": item,
+        "may_answer": mine and workflow.allowed(state, "answer_supplement"),
+        "may_ask_withdrawal": mine and workflow.allowed(state, "request_withdrawal"),
+        "asked": _last_request(item) if item.status == Status.SUPPLEMENT else "",
+        "problems": problems,
         "next_step": NEXT_STEP.get(item.status, ""),
         "events": selectors.public_events(item),
         "pages": answer_rows(item, None),
         "documents": selectors.attachments(item),
     }
-    return render(request, "portal/dossier.html", context)
+    return render(request, "portal/dossier.html", context, status=status)
+
+
+def _last_request(item) -> str:
+    """What the agency asked for, as the citizen was told."""
+    event = item.events.filter(action="request_supplement").order_by("-at", "-id").first()
+    return event.public_text if event else ""
+
+
+@never_cache
+@citizen_required
+@require_POST
+def answer_supplement(request: HttpRequest, public_id) -> HttpResponse:
+    """The applicant uploads what the agency asked for; the agency's clock runs again."""
+    from motcua.documents.checks import UploadError
+
+    item = _dossier_or_404(request, public_id)
+    if item.submitted_by_id != request.user.pk:
+        raise Http404
+    uploads = request.FILES.getlist("tep")
+    try:
+        services.answer_supplement(
+            item, actor=request.user, uploads=uploads, note=request.POST.get("ghi_chu", ""),
+            request=request,
+        )  # fmt: skip
+    except processing.NotAllowed as error:
+        messages.error(request, error.message_vi)
+        return redirect("portal:dossier", public_id=item.public_id)
+    except (UploadError, services.DossierError) as error:
+        return _dossier_page(request, item, problems=[error.message_vi], status=400)
+    messages.success(request, _("Đã gửi giấy tờ bổ sung cho cơ quan giải quyết."))
+    return redirect("portal:dossier", public_id=item.public_id)
 
 
 @never_cache
@@ -111,9 +152,16 @@ def withdraw(request: HttpRequest, public_id) -> HttpResponse:
         messages.error(request, _("Hãy đánh dấu ô xác nhận để rút hồ sơ."))
         return redirect("portal:dossier", public_id=item.public_id)
     try:
-        services.withdraw(
-            item, actor=request.user, reason=request.POST.get("reason", ""), request=request
-        )
+        if item.may_withdraw:
+            services.withdraw(
+                item, actor=request.user, reason=request.POST.get("reason", ""), request=request
+            )
+        else:  # received already: the agency confirms the withdrawal
+            processing.request_withdrawal(item.public_id, actor=request.user, request=request)
+            messages.success(
+                request, _("Đã gửi đề nghị rút hồ sơ; cơ quan sẽ xác nhận và báo cho bạn.")
+            )
+            return redirect("portal:dossier", public_id=item.public_id)
     except services.DossierError as error:
         messages.error(request, error.message_vi)
     else:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("ho-so-cua-toi/", dossiers.my_dossiers, name="my_dossiers"),
     path("ho-so/<uuid:public_id>/", dossiers.dossier, name="dossier"),
     path("ho-so/<uuid:public_id>/rut/", dossiers.withdraw, name="dossier_withdraw"),
+    path("ho-so/<uuid:public_id>/bo-sung/", dossiers.answer_supplement, name="dossier_supplement"),
     path("ho-so/<uuid:public_id>/xac-nhan.pdf", dossiers.confirmation_pdf, name="dossier_pdf"),
     path("tra-cuu-ho-so/", dossiers.lookup, name="lookup"),
     path("don-vi/<str:province>/xa.json", filing.communes_json, name="communes"),

@@ -228,7 +228,7 @@ def test_a_generated_form_files_a_procedure_nobody_built_a_form_for(client, citi
     assert dossier.receiving_agency.kind == "province_centre"
 
 
-def test_withdrawal_before_reception_and_not_after(client, citizen, birth_form):
+def test_withdrawal_before_reception_then_only_on_request(client, citizen, birth_form):
     login_citizen(client, citizen, level=2)
     dossier, _first = _start(client, Commune.objects.filter(province__code="68").first())
     _fill_birth_registration(client, dossier, with_father=False)
@@ -240,9 +240,18 @@ def test_withdrawal_before_reception_and_not_after(client, citizen, birth_form):
     client.post(url, {"confirm": "yes"})
     dossier.refresh_from_db()
     assert dossier.status == Status.WITHDRAWN
-    Dossier.objects.filter(pk=dossier.pk).update(status=Status.RECEIVED)
+    # Received: the applicant may only ask; the agency confirms.
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.RECEIVED, stage="assignment")
     response = client.post(url, {"confirm": "yes"}, follow=True)
-    assert "không rút trực tuyến được" in response.content.decode()
+    assert "cơ quan sẽ xác nhận" in response.content.decode()
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.stage) == (Status.WITHDRAWN, "withdrawal")
+    # With its result ready, a dossier can no longer be withdrawn.
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.DONE, stage="")
+    response = client.post(url, {"confirm": "yes"}, follow=True)
+    assert "Không thể đề nghị rút hồ sơ" in response.content.decode()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.DONE
 
 
 def test_the_public_lookup_needs_the_code_and_a_second_factor_and_shows_no_personal_data(
