@@ -27,7 +27,7 @@ from motcua.accounts.models import Delegation, Membership, Organisation, RoleAss
 from motcua.catalog.models import Procedure
 from motcua.documents import services as document_services
 from motcua.documents.models import StoredFile, StoreItem
-from motcua.dossiers.models import Dossier, DossierDocument, Status
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
 from motcua.forms.models import FormDefinition
 from motcua.units.models import Commune
 from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, make_staff
@@ -325,6 +325,12 @@ MATRIX: list[Case] = [
     ),
     # --- Staff: the desk, dossiers, e-forms -----------------------------------------------------
     Case(
+        "portal:dossier_notice",
+        "get",
+        lambda w: f"/ho-so/{w.filed.public_id}/phieu/02.pdf",
+        ("owner", "delegate"),
+    ),
+    Case(
         "portal:dossier_supplement",
         "post",
         lambda w: f"/ho-so/{w.filed.public_id}/bo-sung/",
@@ -361,6 +367,12 @@ MATRIX: list[Case] = [
         lambda w: f"/can-bo/ho-so/{w.handled.public_id}/thao-tac/accept/",
         ("clerk_handling_agency", "system_admin"),
         probe=lambda w: Dossier.objects.filter(pk=w.handled.pk).values_list("status", "stage")[0],
+    ),
+    Case(
+        "backoffice:dossier_notice",
+        "get",
+        lambda w: f"/can-bo/ho-so/{w.handled.public_id}/phieu/02.pdf",
+        DOSSIER_READERS,
     ),
     Case(
         "backoffice:dossier_pdf",
@@ -603,6 +615,14 @@ def _dossier_world(users, procedure, stored_file):
         resolving_agency=handling,
         agency_path=handling.path,
     )
+    for dossier in (filed, handled):  # a slip was issued for each (slip 02)
+        DossierEvent.objects.create(
+            dossier=dossier,
+            status=Status.SUBMITTED,
+            action="request_fixes",
+            public_text="Cần hoàn thiện hồ sơ trước khi tiếp nhận: bản chụp rõ",
+            note="Bản chụp rõ",
+        )
     form_draft = FormDefinition.objects.create(
         procedure=procedure,
         province=province,

@@ -23,6 +23,11 @@ urlpatterns = [
         name="dossier_action",
     ),
     path("ho-so/<uuid:public_id>/xac-nhan.pdf", desk.dossier_pdf, name="dossier_pdf"),
+    path(
+        "ho-so/<uuid:public_id>/phieu/<slug:number>.pdf",
+        dossiers.notice_pdf,
+        name="dossier_notice",
+    ),
     path("bieu-mau/", eforms.form_list, name="form_list"),
     path("bieu-mau/<str:code>/", eforms.form_versions, name="form_versions"),
     path("bieu-mau/<str:code>/<int:form_id>/", eforms.form_edit, name="form_edit"),

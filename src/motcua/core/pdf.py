@@ -558,3 +558,13 @@ def render_slip(slip: Slip, *, invariant: bool = False) -> bytes:
     numbering = _page_number(names, styles.size - 1)
     document.build(_story(slip, styles, document.width), onLaterPages=numbering)
     return buffer.getvalue()
+
+
+def pdf_response(content: bytes, filename: str):
+    """A PDF shown in the browser, never cached (slips carry personal data)."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -209,7 +209,7 @@ def _accept(dossier, *, actor, now, **inputs):
 
 def _refuse(dossier, *, actor, now, **inputs):
     reasons = _reasons(inputs, _("từ chối tiếp nhận"))
-    return {"public_text": _("Hồ sơ không được tiếp nhận: %(r)s") % {"r": reasons}}
+    return {"public_text": _("Hồ sơ không được tiếp nhận: %(r)s") % {"r": reasons}, "note": reasons}
 
 
 def _assign(dossier, *, actor, now, assignee=None, **inputs):
@@ -323,7 +323,10 @@ def _approve(dossier, *, actor, now, **inputs):
 def _stop(dossier, *, actor, now, **inputs):
     reasons = _reasons(inputs, _("dừng giải quyết"))
     dossier.paused_at = None
-    return {"public_text": _("Cơ quan dừng giải quyết hồ sơ: %(r)s") % {"r": reasons}}
+    return {
+        "public_text": _("Cơ quan dừng giải quyết hồ sơ: %(r)s") % {"r": reasons},
+        "note": reasons,
+    }
 
 
 def _apologise(dossier, *, actor, now, new_date=None, **inputs):
@@ -357,6 +360,7 @@ def _apologise(dossier, *, actor, now, new_date=None, **inputs):
             "Cơ quan xin lỗi vì chậm trả kết quả (%(reasons)s) và hẹn lại ngày %(day)s."
         )
         % {"reasons": inputs["reasons"], "day": _day(new_date)},
+        "note": inputs["reasons"],
     }
 
 

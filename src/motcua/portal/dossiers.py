@@ -15,9 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from motcua.accounts import acting as acting_context
 from motcua.accounts.decorators import citizen_required
 from motcua.core import audit
+from motcua.core.pdf import pdf_response
 from motcua.core.security import too_many_failures_from_address
-from motcua.dossiers import processing, selectors, services, workflow
+from motcua.dossiers import notices, processing, selectors, services, workflow
 from motcua.dossiers.models import Status
+from motcua.dossiers.notices import with_slips
 from motcua.dossiers.slips import submission_confirmation
 from motcua.notifications import services as notification_services
 from motcua.notifications.models import Notification
@@ -105,7 +107,7 @@ def _dossier_page(request, item, *, problems=(), status=200) -> HttpResponse:
         "asked": _last_request(item) if item.status == Status.SUPPLEMENT else "",
         "problems": problems,
         "next_step": NEXT_STEP.get(item.status, ""),
-        "events": selectors.public_events(item),
+        "events": with_slips(selectors.public_events(item)),
         "pages": answer_rows(item, None),
         "documents": selectors.attachments(item),
     }
@@ -176,10 +178,19 @@ def confirmation_pdf(request: HttpRequest, public_id) -> HttpResponse:
     item = _dossier_or_404(request, public_id)
     if item.is_draft:
         raise Http404
-    response = HttpResponse(submission_confirmation(item), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="xac-nhan-{item.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return pdf_response(submission_confirmation(item), f"xac-nhan-{item.code}.pdf")
+
+
+@never_cache
+@citizen_required
+@require_http_methods(["GET"])
+def notice_pdf(request: HttpRequest, public_id, number: str) -> HttpResponse:
+    """A slip the agency issued for the dossier (receipt, supplement request, refusal…)."""
+    item = _dossier_or_404(request, public_id)
+    event = notices.event_of(item, number)
+    if event is None:
+        raise Http404
+    return pdf_response(notices.render_notice(item, event), f"phieu-{number}-{item.code}.pdf")
 
 
 @never_cache

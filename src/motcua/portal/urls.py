@@ -23,6 +23,11 @@ urlpatterns = [
     path("ho-so/<uuid:public_id>/rut/", dossiers.withdraw, name="dossier_withdraw"),
     path("ho-so/<uuid:public_id>/bo-sung/", dossiers.answer_supplement, name="dossier_supplement"),
     path("ho-so/<uuid:public_id>/xac-nhan.pdf", dossiers.confirmation_pdf, name="dossier_pdf"),
+    path(
+        "ho-so/<uuid:public_id>/phieu/<slug:number>.pdf",
+        dossiers.notice_pdf,
+        name="dossier_notice",
+    ),
     path("tra-cuu-ho-so/", dossiers.lookup, name="lookup"),
     path("don-vi/<str:province>/xa.json", filing.communes_json, name="communes"),
     path("thong-bao/", dossiers.notifications, name="notifications"),

@@ -120,3 +120,41 @@ def test_a_leader_assigns_several_dossiers_at_once(client, world):
         dossier.refresh_from_db()
         assert dossier.assigned_to == world["specialist"]
         assert workflow.state_of(dossier) == workflow.PROCESSING
+
+
+def _pdf_text(content: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return " ".join(text.split())  # lines wrap inside the fields
+
+
+def test_each_transition_with_a_slip_prints_it_for_staff_and_the_applicant(client, world):
+    from tests.fixtures.accounts import login_citizen
+
+    from motcua.dossiers import processing
+
+    dossier = _dossier(world, workflow.NEW)
+    processing.accept(dossier.public_id, actor=world["clerk"])
+    processing.request_supplement(
+        dossier.public_id, actor=world["clerk"], missing="Giấy xác nhận thông tin về cư trú"
+    )
+    login_staff(client, world["clerk"])
+    page = client.get(f"/can-bo/ho-so/{dossier.public_id}/").content.decode()
+    assert f"/can-bo/ho-so/{dossier.public_id}/phieu/02.pdf" in page
+    receipt = client.get(f"/can-bo/ho-so/{dossier.public_id}/phieu/01.pdf")
+    assert receipt["Content-Type"] == "application/pdf"
+    text = _pdf_text(receipt.content)
+    assert "Giấy tiếp nhận hồ sơ và hẹn trả kết quả".upper() in text.upper()
+    assert dossier.code in text
+    request = _pdf_text(client.get(f"/can-bo/ho-so/{dossier.public_id}/phieu/02.pdf").content)
+    assert "Giấy xác nhận thông tin về cư trú" in request
+    assert "Mẫu số 02, phiên bản 1" in request
+    assert client.get(f"/can-bo/ho-so/{dossier.public_id}/phieu/03.pdf").status_code == 404
+    login_citizen(client, world["owner"])
+    mine = client.get(f"/ho-so/{dossier.public_id}/phieu/02.pdf")
+    assert "Giấy xác nhận thông tin về cư trú" in _pdf_text(mine.content)
+    login_citizen(client, make_citizen("Người Khác"))
+    assert client.get(f"/ho-so/{dossier.public_id}/phieu/02.pdf").status_code == 404

@@ -154,7 +154,6 @@ def dossier_pdf(request: HttpRequest, public_id) -> HttpResponse:
     dossier = staff_dossiers(request.user).filter(public_id=public_id).first()
     if dossier is None:
         raise Http404
-    response = HttpResponse(submission_confirmation(dossier), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="xac-nhan-{dossier.code}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    from motcua.core.pdf import pdf_response
+
+    return pdf_response(submission_confirmation(dossier), f"xac-nhan-{dossier.code}.pdf")

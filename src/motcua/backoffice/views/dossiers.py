@@ -24,8 +24,10 @@ from motcua.accounts.decorators import staff_required
 from motcua.accounts.models import Permission, Role, RoleAssignment, User
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.forms import SiteForm
-from motcua.dossiers import processing, selectors, workflow
+from motcua.core.pdf import pdf_response
+from motcua.dossiers import notices, processing, selectors, workflow
 from motcua.dossiers.models import Channel, Dossier, Stage, Status
+from motcua.dossiers.notices import with_slips
 from motcua.units.models import Agency
 
 # --- The queue --------------------------------------------------------------------------------
@@ -384,7 +386,7 @@ def _page(request, dossier: Dossier, *, forms_by_action=None, status=200) -> Htt
         "left": time_left(dossier, now),
         "pages": answer_rows(dossier, None),
         "documents": selectors.attachments(dossier),
-        "events": selectors.public_events(dossier).select_related("actor", "agency"),
+        "events": with_slips(selectors.public_events(dossier).select_related("actor", "agency")),
         "actions": actions,
         "open_action": next(iter(forms_by_action), ""),
     }
@@ -425,3 +427,15 @@ def dossier_action(request: HttpRequest, public_id, action: str) -> HttpResponse
         return _page(request, dossier, status=403 if error.code == "forbidden" else 409)
     messages.success(request, _("Đã %(action)s.") % {"action": transition.label})
     return redirect("backoffice:dossier", public_id=dossier.public_id)
+
+
+@never_cache
+@staff_required(Permission.DOSSIER_VIEW)
+@require_http_methods(["GET"])
+def notice_pdf(request: HttpRequest, public_id, number: str) -> HttpResponse:
+    """A slip issued for the dossier, printed again (A5)."""
+    dossier = selectors.staff_dossier(request.user, public_id)
+    event = notices.event_of(dossier, number) if dossier is not None else None
+    if event is None:
+        raise Http404
+    return pdf_response(notices.render_notice(dossier, event), f"phieu-{number}-{dossier.code}.pdf")

@@ -1,0 +1,147 @@
+"""The slips the transitions issue (TT 03/2025 numbering, DOMAIN.md §4), as A5 PDFs.
+
+Each slip is drawn from the timeline event of its transition (the moment, the agency, the
+officer, what was asked for or why), so that it can be printed again at any time and reads
+the same. ``SLIPS`` maps each slip's number to its template: the title, the transition it
+comes from, and a version printed in the footer (a changed wording is a new version).
+
+- 01 receipt and appointment (``accept``), 02 supplement request (``request_supplement``,
+  ``request_fixes``), 03 refusal (``refuse``), 04 apology and new appointment
+  (``apologise``), 05 stop notice (``stop``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.core.pdf import Field, QRCode, Signature, Slip, Table, Text, format_datetime_vi
+from motcua.core.pdf import render_slip as render
+
+from .models import Dossier, DossierEvent
+from .selectors import attachments
+from .slips import tracking_url
+
+
+@dataclass(frozen=True)
+class SlipTemplate:
+    number: str
+    title: str
+    actions: tuple[str, ...]
+    version: int
+    closing: str
+
+
+SLIPS: dict[str, SlipTemplate] = {
+    "01": SlipTemplate(
+        "01", gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), ("accept",), 1,
+        gettext_lazy("Khi đến nhận kết quả, ông/bà mang theo giấy này (hoặc mã hồ sơ)."),
+    ),
+    "02": SlipTemplate(
+        "02", gettext_lazy("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+        ("request_supplement", "request_fixes"), 1,
+        gettext_lazy(
+            "Đề nghị ông/bà bổ sung, hoàn thiện hồ sơ theo nội dung trên. Thời gian giải quyết "
+            "được tính lại khi cơ quan nhận đủ hồ sơ. Xin lỗi ông/bà vì sự bất tiện này."
+        ),
+    ),
+    "03": SlipTemplate(
+        "03", gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), ("refuse",), 1,
+        gettext_lazy("Xin thông báo để ông/bà được biết."),
+    ),
+    "04": SlipTemplate(
+        "04", gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"), ("apologise",), 1,
+        gettext_lazy("Cơ quan thành thật xin lỗi ông/bà vì sự chậm trễ này."),
+    ),
+    "05": SlipTemplate(
+        "05", gettext_lazy("Thông báo dừng giải quyết hồ sơ"), ("stop",), 1,
+        gettext_lazy("Xin thông báo để ông/bà được biết."),
+    ),
+}  # fmt: skip
+
+#: The slip each transition issues.
+SLIP_OF_ACTION = {action: number for number, t in SLIPS.items() for action in t.actions}
+
+
+def with_slips(events) -> list[DossierEvent]:
+    """The events, each with ``slip``: the number of the slip it issued, or None."""
+    events = list(events)
+    for event in events:
+        event.slip = SLIP_OF_ACTION.get(event.action)
+    return events
+
+
+def event_of(dossier: Dossier, number: str) -> DossierEvent | None:
+    """The latest event that issued slip ``number`` for the dossier."""
+    template = SLIPS.get(number)
+    if template is None:
+        return None
+    return (
+        dossier.events.filter(action__in=template.actions)
+        .select_related("actor", "agency")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
+def render_notice(dossier: Dossier, event: DossierEvent, *, invariant: bool = False) -> bytes:
+    template = SLIPS[SLIP_OF_ACTION[event.action]]
+    agency = event.agency or dossier.receiving_agency
+    body = [
+        Field(_("Mã hồ sơ"), dossier.code),
+        Field(_("Thủ tục"), f"{dossier.procedure.name} ({dossier.procedure.code})"),
+        Field(_("Người nộp"), dossier.applicant_name),
+        Field(_("Ngày nộp"), format_datetime_vi(dossier.submitted_at)),
+    ]
+    body += _specific(dossier, event)
+    body.append(Text(str(template.closing)))
+    officer = event.actor.get_full_name() if event.actor_id else ""
+    slip = Slip(
+        agency=agency.name if agency else _("Cơ quan giải quyết"),
+        parent_agency=agency.parent.name if agency and agency.parent_id else "",
+        number=f"{template.number}/{dossier.code}",
+        title=str(template.title),
+        place=dossier.province.short_name if dossier.province_id else "",
+        date=timezone.localtime(event.at).date(),
+        body=body,
+        signatures=(Signature(title=_("Người lập phiếu"), name=officer),),
+        qr=QRCode(data=tracking_url(dossier), caption=_("Tra cứu hồ sơ")),
+        footer=_("Mẫu số %(n)s, phiên bản %(v)s. In từ hệ thống một cửa điện tử motcua.")
+        % {"n": template.number, "v": template.version},
+        subject=f"{template.title} {dossier.code}",
+    )
+    return render(slip, invariant=invariant)
+
+
+def _specific(dossier: Dossier, event: DossierEvent) -> list:
+    action = event.action
+    if action == "accept":
+        documents = [
+            (index, d.label or d.slot, d.file.original_name)
+            for index, d in enumerate(attachments(dossier), start=1)
+        ]
+        blocks = [
+            Field(_("Tiếp nhận lúc"), format_datetime_vi(event.at)),
+            Field(_("Ngày hẹn trả kết quả"), format_datetime_vi(dossier.appointment_at)),
+        ]
+        if documents:
+            blocks.append(
+                Table(columns=(_("STT"), _("Giấy tờ"), _("Tệp")), rows=documents, widths=(1, 6, 4))
+            )
+        return blocks
+    label = {
+        "request_supplement": _("Nội dung cần bổ sung, hoàn thiện"),
+        "request_fixes": _("Nội dung cần bổ sung, hoàn thiện"),
+        "refuse": _("Lý do từ chối"),
+        "stop": _("Lý do dừng giải quyết"),
+        "apologise": _("Lý do chậm trả kết quả"),
+    }[action]
+    blocks = [Field(label, event.note or event.public_text)]
+    if action == "apologise":
+        blocks.append(
+            Field(_("Ngày hẹn trả kết quả mới"), format_datetime_vi(dossier.appointment_at))
+        )
+    return blocks
