@@ -369,6 +369,12 @@ MATRIX: list[Case] = [
         probe=lambda w: Dossier.objects.filter(pk=w.handled.pk).values_list("status", "stage")[0],
     ),
     Case(
+        "backoffice:timing_report",
+        "get",
+        lambda w: "/can-bo/bao-cao/dung-han/",
+        ("leader", "supervisor_above", "supervisor_beside", "system_admin"),
+    ),
+    Case(
         "backoffice:dossier_notice",
         "get",
         lambda w: f"/can-bo/ho-so/{w.handled.public_id}/phieu/02.pdf",

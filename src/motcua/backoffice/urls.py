@@ -16,6 +16,7 @@ urlpatterns = [
     path("nop-ho-so/", desk.desk_file, name="desk_file"),
     path("nop-ho-so/<uuid:public_id>/", desk.desk_done, name="desk_done"),
     path("ho-so/", dossiers.queue, name="queue"),
+    path("bao-cao/dung-han/", dossiers.timing_report, name="timing_report"),
     path("ho-so/<uuid:public_id>/", dossiers.dossier_page, name="dossier"),
     path(
         "ho-so/<uuid:public_id>/thao-tac/<slug:action>/",

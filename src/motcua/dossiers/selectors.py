@@ -210,3 +210,76 @@ def find_by_code(code: str, second_factor: str) -> Dossier | None:
         .select_related("procedure", "receiving_agency")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class TimingRow:
+    agency: str
+    procedure_code: str
+    procedure: str
+    finished: int
+    early_legal: int
+    on_time_legal: int
+    late_legal: int
+    early_committed: int
+    late_committed: int
+
+    @staticmethod
+    def share(part: int, whole: int) -> str:
+        return f"{part * 100 / whole:.1f} %" if whole else "—"
+
+    @property
+    def early_legal_share(self) -> str:
+        return self.share(self.early_legal, self.finished)
+
+    @property
+    def early_committed_share(self) -> str:
+        return self.share(self.early_committed, self.finished)
+
+    @property
+    def late_legal_share(self) -> str:
+        return self.share(self.late_legal, self.finished)
+
+
+def timing_report(user, start, end) -> list[TimingRow]:
+    """Per resolving agency and procedure, the dossiers finished between ``start`` and
+    ``end`` (received ones only) and how many were early, on time or late against the legal
+    deadline and against the committed time — within the staff member's reach."""
+    from django.db.models import Count
+
+    scope = scope_of(user)
+    condition = scope.q(Permission.STATS_VIEW, "agency_path")
+    if condition is None:
+        return []
+    finished = Dossier.objects.filter(
+        condition,
+        finished_at__gte=start,
+        finished_at__lt=end,
+        received_at__isnull=False,
+    )
+    rows = (
+        finished.values("resolving_agency__name", "procedure__code", "procedure__name")
+        .annotate(
+            finished=Count("id"),
+            early_legal=Count("id", filter=Q(timing_legal="early")),
+            on_time_legal=Count("id", filter=Q(timing_legal="on_time")),
+            late_legal=Count("id", filter=Q(timing_legal="late")),
+            early_committed=Count("id", filter=Q(timing_committed="early")),
+            late_committed=Count("id", filter=Q(timing_committed="late")),
+        )
+        .order_by("resolving_agency__name", "procedure__code")
+    )
+    return [
+        TimingRow(
+            agency=row["resolving_agency__name"] or "—",
+            procedure_code=row["procedure__code"],
+            procedure=row["procedure__name"],
+            finished=row["finished"],
+            early_legal=row["early_legal"],
+            on_time_legal=row["on_time_legal"],
+            late_legal=row["late_legal"],
+            early_committed=row["early_committed"],
+            late_committed=row["late_committed"],
+        )
+        for row in rows[:500]
+    ]

@@ -158,3 +158,25 @@ def test_each_transition_with_a_slip_prints_it_for_staff_and_the_applicant(clien
     assert "Giấy xác nhận thông tin về cư trú" in _pdf_text(mine.content)
     login_citizen(client, make_citizen("Người Khác"))
     assert client.get(f"/ho-so/{dossier.public_id}/phieu/02.pdf").status_code == 404
+
+
+def test_the_report_shows_early_shares_against_each_clock_within_the_leader_reach(client, world):
+    now = timezone.now()
+    finished = {"finished_at": now - timedelta(hours=1), "received_at": now - timedelta(days=2)}
+    for legal, committed in (("early", "early"), ("early", "late"), ("late", "late")):
+        _dossier(
+            world, (Status.DONE, ""), timing_legal=legal, timing_committed=committed, **finished
+        )
+    login_staff(client, world["leader"])
+    page = client.get("/can-bo/bao-cao/dung-han/").content.decode()
+    assert "1.001193" in page
+    assert "2 (66.7 %)" in page  # early against the legal deadline
+    assert "1 (33.3 %)" in page  # early against the committed time; late against the law
+    bad = client.get("/can-bo/bao-cao/dung-han/?tu_ngay=2026-12-10&den_ngay=2026-12-01")
+    assert bad.status_code == 400
+    assert "Ngày kết thúc phải từ ngày bắt đầu trở đi." in bad.content.decode()
+    other = make_staff("leader", world["other"].code)
+    login_staff(client, other)
+    assert "1.001193" not in client.get("/can-bo/bao-cao/dung-han/").content.decode()
+    login_staff(client, world["clerk"])
+    assert client.get("/can-bo/bao-cao/dung-han/").status_code == 403

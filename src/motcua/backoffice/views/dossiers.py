@@ -439,3 +439,48 @@ def notice_pdf(request: HttpRequest, public_id, number: str) -> HttpResponse:
     if event is None:
         raise Http404
     return pdf_response(notices.render_notice(dossier, event), f"phieu-{number}-{dossier.code}.pdf")
+
+
+class ReportForm(SiteForm):
+    tu_ngay = forms.DateField(
+        label=gettext_lazy("Từ ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
+        required=False,
+    )
+    den_ngay = forms.DateField(
+        label=gettext_lazy("Đến ngày"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu_ngay"), data.get("den_ngay")
+        if start and end and end < start:
+            self.add_error("den_ngay", _("Ngày kết thúc phải từ ngày bắt đầu trở đi."))
+        return data
+
+
+@never_cache
+@staff_required(Permission.STATS_VIEW)
+@require_http_methods(["GET"])
+def timing_report(request: HttpRequest) -> HttpResponse:
+    """Finished dossiers per agency and procedure: early, on time, late against the legal
+    deadline and against the committed time (default: this month so far)."""
+    form = ReportForm(request.GET or None)
+    today = timezone.localdate()
+    start, end = today.replace(day=1), today
+    if form.is_bound and form.is_valid():
+        start = form.cleaned_data.get("tu_ngay") or start
+        end = form.cleaned_data.get("den_ngay") or end
+    rows = []
+    if not form.is_bound or form.is_valid():
+        begin = timezone.make_aware(datetime.combine(start, time.min))
+        stop = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+        rows = selectors.timing_report(request.user, begin, stop)
+    context = {"form": form, "rows": rows, "start": start, "end": end}
+    return render(
+        request, "backoffice/timing_report.html", context, status=200 if not form.errors else 400
+    )

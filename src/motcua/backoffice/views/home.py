@@ -25,6 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_staff": scope.has(Permission.STAFF_MANAGE),
         "can_file_at_desk": scope.has(Permission.DOSSIER_FILE_ASSISTED),
         "can_view_dossiers": scope.has(Permission.DOSSIER_VIEW),
+        "can_view_stats": scope.has(Permission.STATS_VIEW),
         "can_configure": scope.has(Permission.AGENCY_CONFIGURE),
         "is_system_admin": scope.is_system_admin,
         "recovery_left": mfa.recovery_codes_left(request.user),
