@@ -72,25 +72,55 @@ def dossier_for_citizen(user, public_id) -> Dossier | None:
     return citizen_dossiers(user).filter(public_id=public_id).first()
 
 
-def staff_dossiers(user) -> QuerySet[Dossier]:
-    """Filed dossiers resolved within the staff member's reach, received by an agency within
-    it, or held there for a hand-off."""
+def _reach(user) -> list[Q] | None:
+    """The branches of a staff member's reach (resolved within it, received by an agency
+    within it, held there): [] when nothing, None when everything (a system administrator).
+    The agencies reached are ids read first from the small agency table, so that each branch
+    uses its own index on the dossiers (a subquery would be hashed over a scan)."""
     from motcua.units.models import Agency
 
     scope = scope_of(user)
     condition = scope.q(Permission.DOSSIER_VIEW, "agency_path")
     if condition is None:
-        return Dossier.objects.none()
-    if condition == Q():  # a system administrator: everything
-        return Dossier.objects.filed()
-    # The agencies reached, as ids read first from the small agency table: each branch of the
-    # OR then uses its own index on the dossiers (a subquery would be hashed over a scan).
+        return []
+    if condition == Q():
+        return None
     reached = list(
         Agency.objects.filter(scope.q(Permission.DOSSIER_VIEW)).values_list("pk", flat=True)
     )
-    return Dossier.objects.filed().filter(
-        condition | Q(receiving_agency_id__in=reached) | Q(holding_agency_id__in=reached)
-    )
+    return [condition, Q(receiving_agency_id__in=reached), Q(holding_agency_id__in=reached)]
+
+
+def _any_of(branches: list[Q]) -> Q:
+    condition = branches[0]
+    for branch in branches[1:]:
+        condition |= branch
+    return condition
+
+
+def staff_dossiers(user) -> QuerySet[Dossier]:
+    """Filed dossiers resolved within the staff member's reach, received by an agency within
+    it, or held there for a hand-off."""
+    branches = _reach(user)
+    if branches is None:
+        return Dossier.objects.filed()
+    if not branches:
+        return Dossier.objects.none()
+    return Dossier.objects.filed().filter(_any_of(branches))
+
+
+def _open_reach(user) -> QuerySet[Dossier]:
+    """The open dossiers within reach, keeping only the branches that hold any: most desks
+    have one (a centre receives, a department resolves), and a single branch lets the
+    database walk its partial index in appointment order instead of sorting the whole set."""
+    branches = _reach(user)
+    open_ = Dossier.objects.filter(status__in=OPEN_STATUSES)
+    if branches is None:
+        return open_
+    if not branches:
+        return Dossier.objects.none()
+    kept = [b for b in branches if open_.filter(b).exists()] or branches[:1]
+    return open_.filter(_any_of(kept))
 
 
 @dataclass(frozen=True)
@@ -122,8 +152,9 @@ def work_queue(user, filters: QueueFilters, now=None) -> QuerySet[Dossier]:
     now = now or timezone.now()
     # A page's rows are chosen on the dossier table alone (narrow rows to sort); who is
     # assigned is read after, for those rows only, and the procedure comes from memory.
+    open_default = filters.status is None and filters.open_only
     dossiers = (
-        staff_dossiers(user)
+        (_open_reach(user) if open_default else staff_dossiers(user))
         .only(*QUEUE_COLUMNS)
         .prefetch_related(
             Prefetch(
@@ -134,8 +165,6 @@ def work_queue(user, filters: QueueFilters, now=None) -> QuerySet[Dossier]:
     )
     if filters.status is not None:
         dossiers = dossiers.filter(status=filters.status)
-    elif filters.open_only:
-        dossiers = dossiers.filter(status__in=OPEN_STATUSES)
     if filters.procedure:
         dossiers = dossiers.filter(procedure__code=filters.procedure)
     if filters.channel:
