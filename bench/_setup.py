@@ -63,6 +63,20 @@ def load_real_data() -> None:
         get_backend().maintain()
 
 
+def prepare_stack(name: str) -> None:
+    """A fresh PostgreSQL database with the real data, the working-day calendar and the
+    bundled e-forms: what the benchmarks of whole requests start from."""
+    if not os.environ.get("DATABASE_URL", DEFAULT_URL).startswith("postgres"):
+        raise SystemExit(f"bench/{name}.py runs on PostgreSQL (DATABASE_URL)")
+    setup_django()
+    load_real_data()
+    from motcua.core.calendar import import_calendar
+    from motcua.forms.bundled import install_bundled_forms
+
+    import_calendar()
+    install_bundled_forms()
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     if not ordered:

@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import DEFAULT_URL, ROOT, load_real_data, median, percentile, result, setup_django
+from _setup import ROOT, median, percentile, prepare_stack, result
 from submit import start_server
 
 STORED = int(os.environ.get("BENCH_DOSSIERS", 1_000_000))
@@ -171,19 +171,12 @@ def run_phase(port: int, cookie: str, paths: list[list[str]]) -> tuple[list[floa
 
 
 def main() -> None:
-    if not os.environ.get("DATABASE_URL", DEFAULT_URL).startswith("postgres"):
-        raise SystemExit("bench/queues.py runs on PostgreSQL (DATABASE_URL)")
-    setup_django()
-    load_real_data()
+    prepare_stack("queues")
     from tests.fixtures.processes import free_port
 
-    from motcua.core.calendar import import_calendar
     from motcua.dossiers.models import Dossier
-    from motcua.forms.bundled import install_bundled_forms
     from motcua.units.models import Agency
 
-    import_calendar()
-    install_bundled_forms()
     seconds = store_dossiers(STORED)
     print(f"stored dossiers: {Dossier.objects.count():,} in {seconds:.0f} s")
     cookie = clerk_cookie()

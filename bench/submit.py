@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import DEFAULT_URL, ROOT, load_real_data, median, percentile, result, setup_django
+from _setup import ROOT, median, percentile, prepare_stack, result
 
 STORED = int(os.environ.get("BENCH_DOSSIERS", 1_000_000))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 32))
@@ -273,18 +273,11 @@ def run_phase(port: int, clients: list[dict], paths_of) -> tuple[float, list[flo
 
 
 def main() -> None:
-    if not os.environ.get("DATABASE_URL", DEFAULT_URL).startswith("postgres"):
-        raise SystemExit("bench/submit.py runs on PostgreSQL (DATABASE_URL)")
-    setup_django()
-    load_real_data()
+    prepare_stack("submit")
     from tests.fixtures.processes import free_port
 
-    from motcua.core.calendar import import_calendar
     from motcua.dossiers.models import Dossier
-    from motcua.forms.bundled import install_bundled_forms
 
-    import_calendar()
-    install_bundled_forms()
     seconds = store_dossiers(STORED)
     print(f"stored dossiers: {Dossier.objects.count():,} in {seconds:.0f} s")
     clients = prepare_clients(CLIENTS, WARMUP + PER_CLIENT // ROUNDS * ROUNDS)

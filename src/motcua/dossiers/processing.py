@@ -12,7 +12,7 @@ are thin aliases for readability at call sites.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.access import scope_of
 from motcua.accounts.models import Permission
 from motcua.core import audit, outbox, rows
+from motcua.core.calendar import WorkingCalendar
 from motcua.units.models import Agency
 
 from . import deadlines, workflow
@@ -287,8 +288,6 @@ def _hand_off(dossier, *, actor, now, agency=None, days=None, **inputs):
         problems["days"] = _("Hãy nhập thời hạn xử lý của cơ quan phối hợp, số ngày làm việc.")
     if problems:
         raise InvalidInput(problems)
-    from motcua.core.calendar import WorkingCalendar
-
     dossier.holding_agency = agency
     dossier.holding_due_at = WorkingCalendar.current().add_working_days(now, days)
     return {
@@ -413,8 +412,6 @@ def flag_deadlines(now=None) -> tuple[int, int]:
     """Emit ``dossier.due_soon`` (within 24 hours of the appointment) and ``dossier.overdue``
     (past it) once per dossier; the clock paused for a supplement does not count. Returns
     (due soon, overdue). Run every few minutes (``motcua deadlines``)."""
-    from datetime import timedelta
-
     now = now or timezone.now()
     open_ = Dossier.objects.filter(status__in=CLOCK_STATUSES, paused_at__isnull=True)
     counts = []

@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from motcua.accounts.access import scope_of
 from motcua.accounts.models import Delegation, Membership, Permission, User
 
-from .models import OPEN_STATUSES, Dossier, DossierDocument, DossierEvent, Status
+from .models import OPEN_STATUSES, Dossier, DossierDocument, DossierEvent, Status, Timing
 
 
 def _citizen_reach(user) -> Q:
@@ -243,9 +243,9 @@ def find_by_code(code: str, second_factor: str) -> Dossier | None:
 
 @dataclass(frozen=True)
 class TimingRow:
-    agency: str
+    agency: str | None
     procedure_code: str
-    procedure: str
+    procedure_name: str
     finished: int
     early_legal: int
     on_time_legal: int
@@ -274,7 +274,7 @@ def timing_report(user, start, end) -> list[TimingRow]:
     """Per resolving agency and procedure, the dossiers finished between ``start`` and
     ``end`` (received ones only) and how many were early, on time or late against the legal
     deadline and against the committed time — within the staff member's reach."""
-    from django.db.models import Count
+    from django.db.models import Count, F
 
     scope = scope_of(user)
     condition = scope.q(Permission.STATS_VIEW, "agency_path")
@@ -287,28 +287,19 @@ def timing_report(user, start, end) -> list[TimingRow]:
         received_at__isnull=False,
     )
     rows = (
-        finished.values("resolving_agency__name", "procedure__code", "procedure__name")
+        finished.values(
+            agency=F("resolving_agency__name"),
+            procedure_code=F("procedure__code"),
+            procedure_name=F("procedure__name"),
+        )
         .annotate(
             finished=Count("id"),
-            early_legal=Count("id", filter=Q(timing_legal="early")),
-            on_time_legal=Count("id", filter=Q(timing_legal="on_time")),
-            late_legal=Count("id", filter=Q(timing_legal="late")),
-            early_committed=Count("id", filter=Q(timing_committed="early")),
-            late_committed=Count("id", filter=Q(timing_committed="late")),
+            early_legal=Count("id", filter=Q(timing_legal=Timing.EARLY)),
+            on_time_legal=Count("id", filter=Q(timing_legal=Timing.ON_TIME)),
+            late_legal=Count("id", filter=Q(timing_legal=Timing.LATE)),
+            early_committed=Count("id", filter=Q(timing_committed=Timing.EARLY)),
+            late_committed=Count("id", filter=Q(timing_committed=Timing.LATE)),
         )
-        .order_by("resolving_agency__name", "procedure__code")
+        .order_by("agency", "procedure_code")
     )
-    return [
-        TimingRow(
-            agency=row["resolving_agency__name"] or "—",
-            procedure_code=row["procedure__code"],
-            procedure=row["procedure__name"],
-            finished=row["finished"],
-            early_legal=row["early_legal"],
-            on_time_legal=row["on_time_legal"],
-            late_legal=row["late_legal"],
-            early_committed=row["early_committed"],
-            late_committed=row["late_committed"],
-        )
-        for row in rows[:500]
-    ]
+    return [TimingRow(**row) for row in rows[:500]]

@@ -100,24 +100,25 @@ def dossier(request: HttpRequest, public_id) -> HttpResponse:
 def _dossier_page(request, item, *, problems=(), status=200) -> HttpResponse:
     state = workflow.state_of(item)
     mine = item.submitted_by_id == request.user.pk
+    events = with_slips(selectors.public_events(item))
     context = {
         "dossier": item,
         "may_answer": mine and workflow.allowed(state, "answer_supplement"),
         "may_ask_withdrawal": mine and workflow.allowed(state, "request_withdrawal"),
-        "asked": _last_request(item) if item.status == Status.SUPPLEMENT else "",
+        "asked": _last_request(events) if item.status == Status.SUPPLEMENT else "",
         "problems": problems,
         "next_step": NEXT_STEP.get(item.status, ""),
-        "events": with_slips(selectors.public_events(item)),
+        "events": events,
         "pages": answer_rows(item, None),
         "documents": selectors.attachments(item),
     }
     return render(request, "portal/dossier.html", context, status=status)
 
 
-def _last_request(item) -> str:
-    """What the agency asked for, as the citizen was told."""
-    event = item.events.filter(action="request_supplement").order_by("-at", "-id").first()
-    return event.public_text if event else ""
+def _last_request(events) -> str:
+    """What the agency asked for, as the citizen was told (``events`` in time order)."""
+    asked = [e for e in events if e.action == "request_supplement"]
+    return asked[-1].public_text if asked else ""
 
 
 @never_cache

@@ -174,12 +174,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         selectors.work_queue(request.user, form.filters(), now), PAGE_SIZE
     ).get_page(request.GET.get("trang"))
     rows = queue_rows(page, now)
+    chosen = _chosen(form)
     query = request.GET.copy()
     query.pop("trang", None)
     context = {
         "form": form,
-        "chosen": _chosen(form),
-        "selects": _selects(form),
+        "chosen": chosen,
+        "selects": _selects(form, chosen),
         "page": page,
         "rows": rows,
         "query": query.urlencode(),
@@ -195,8 +196,7 @@ def _chosen(form: QueueForm) -> dict:
     return {name: data.get(name, "") for name in form.fields}
 
 
-def _selects(form: QueueForm) -> list[dict]:
-    chosen = _chosen(form)
+def _selects(form: QueueForm, chosen: dict) -> list[dict]:
     return [
         {
             "name": name,
@@ -317,7 +317,7 @@ class ActionForm(SiteForm):
         required=False,
     )
 
-    def __init__(self, *args, action: str, dossier: Dossier, user, **kwargs):
+    def __init__(self, *args, action: str, dossier: Dossier, **kwargs):
         kwargs.setdefault("prefix", action)
         super().__init__(*args, **kwargs)
         keep = self.FIELDS.get(action, ())
@@ -373,8 +373,7 @@ def _page(request, dossier: Dossier, *, forms_by_action=None, status=200) -> Htt
     actions = [
         {
             "transition": t,
-            "form": forms_by_action.get(t.action)
-            or ActionForm(action=t.action, dossier=dossier, user=request.user),
+            "form": forms_by_action.get(t.action) or ActionForm(action=t.action, dossier=dossier),
         }
         for t in processing.available(request.user, dossier)
         if t.actor != workflow.APPLICANT
@@ -411,7 +410,7 @@ def dossier_action(request: HttpRequest, public_id, action: str) -> HttpResponse
     transition = workflow.BY_ACTION.get(action)
     if dossier is None or transition is None or transition.actor == workflow.APPLICANT:
         raise Http404
-    form = ActionForm(request.POST, action=action, dossier=dossier, user=request.user)
+    form = ActionForm(request.POST, action=action, dossier=dossier)
     if not form.is_valid():
         return _page(request, dossier, forms_by_action={action: form}, status=400)
     try:
