@@ -83,6 +83,8 @@ PUBLIC = {
     "notifications:mailbox": "demo installation only (404 when MOTCUA_DEMO_MAILBOX is off)",
     "portal:lookup": "public lookup: a code and the applicant's number; status only, rate limited",
     "portal:communes": "public reference data (communes of a province)",
+    "results:verify": "public verification of results: a code or a file; no personal data",
+    "results:verify_code": "public verification page of one result; no personal data",
 }
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-nghiem/", include("motcua.notifications.urls")),
     path("", include("motcua.documents.urls")),  # /tep/<id>/, /tai-khoan/kho-du-lieu/
+    path("", include("motcua.results.urls")),  # /xac-thuc/
     path("", include("motcua.portal.urls")),
 ]
 

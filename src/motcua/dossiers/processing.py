@@ -26,6 +26,7 @@ from motcua.accounts.access import scope_of
 from motcua.accounts.models import Permission
 from motcua.core import audit, outbox, rows
 from motcua.core.calendar import WorkingCalendar
+from motcua.results import services as results
 from motcua.units.models import Agency
 
 from . import deadlines, workflow
@@ -316,7 +317,11 @@ def _send_back(dossier, *, actor, now, **inputs):
 
 
 def _approve(dossier, *, actor, now, **inputs):
-    return {"public_text": _("Đã có kết quả giải quyết.")}
+    result = results.issue(dossier, actor=actor, now=now)
+    return {
+        "public_text": _("Đã có kết quả giải quyết (kết quả điện tử số %(number)s, đã ký số).")
+        % {"number": result.number}
+    }
 
 
 def _stop(dossier, *, actor, now, **inputs):

@@ -23,6 +23,7 @@ from motcua.dossiers.notices import with_slips
 from motcua.dossiers.slips import submission_confirmation
 from motcua.notifications import services as notification_services
 from motcua.notifications.models import Notification
+from motcua.results.selectors import result_of
 
 from .filing import answer_rows
 
@@ -111,6 +112,7 @@ def _dossier_page(request, item, *, problems=(), status=200) -> HttpResponse:
         "events": events,
         "pages": answer_rows(item, None),
         "documents": selectors.attachments(item),
+        "result": result_of(item),
     }
     return render(request, "portal/dossier.html", context, status=status)
 

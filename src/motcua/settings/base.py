@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "motcua.documents",
     "motcua.forms",
     "motcua.dossiers",
+    "motcua.results",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -411,6 +412,23 @@ MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
 # standard PDF fonts have no Vietnamese letters.
 MOTCUA_PDF_FONT_DIR = env("MOTCUA_PDF_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 # --- end PDF slips ---------------------------------------------------------------------------
+
+# --- Electronic results: signing and verification (motcua.results, docs/results.md) ---------
+# Key store: `demo` (a demo authority and agency certificates made on first use, no legal
+# value), `pkcs12` (one file per agency code, or default.p12) or `pkcs11` (token or HSM).
+MOTCUA_SIGNING_KEYS = env("MOTCUA_SIGNING_KEYS", "demo")
+MOTCUA_SIGNING_PKCS12_DIR = env("MOTCUA_SIGNING_PKCS12_DIR", "")
+MOTCUA_SIGNING_PKCS12_PASSPHRASE = env("MOTCUA_SIGNING_PKCS12_PASSPHRASE", "")
+MOTCUA_SIGNING_PKCS11_LIB = env("MOTCUA_SIGNING_PKCS11_LIB", "")
+MOTCUA_SIGNING_PKCS11_TOKEN = env("MOTCUA_SIGNING_PKCS11_TOKEN", "")
+MOTCUA_SIGNING_PKCS11_PIN = env("MOTCUA_SIGNING_PKCS11_PIN", "")
+MOTCUA_SIGNING_PKCS11_KEY_LABEL = env("MOTCUA_SIGNING_PKCS11_KEY_LABEL", "{code}")
+# Root certificates (PEM or DER files) a result's signature may chain to.
+MOTCUA_SIGNING_TRUST_ROOTS = env("MOTCUA_SIGNING_TRUST_ROOTS", [])
+# Largest file the public verification page accepts, and checks per address per 15 minutes.
+MOTCUA_VERIFY_MAX_MB = env("MOTCUA_VERIFY_MAX_MB", 20)
+MOTCUA_VERIFY_LIMIT = env("MOTCUA_VERIFY_LIMIT", 30)
+# --- end Electronic results ------------------------------------------------------------------
 # The unit of a catalogue processing time given as a bare number (about 14% of records).
 MOTCUA_DEFAULT_TIME_UNIT = env("MOTCUA_DEFAULT_TIME_UNIT", "working_day")
 # After a supplement: "restart" the processing period (the legal rule) or "resume" it, the

@@ -28,6 +28,7 @@ from motcua.core.pdf import pdf_response
 from motcua.dossiers import notices, processing, selectors, workflow
 from motcua.dossiers.models import Channel, Dossier, Stage, Status
 from motcua.dossiers.notices import with_slips
+from motcua.results.selectors import result_of
 from motcua.units.models import Agency
 
 # --- The queue --------------------------------------------------------------------------------
@@ -385,6 +386,7 @@ def _page(request, dossier: Dossier, *, forms_by_action=None, status=200) -> Htt
         "left": time_left(dossier, now),
         "pages": answer_rows(dossier, None),
         "documents": selectors.attachments(dossier),
+        "result": result_of(dossier),
         "events": with_slips(selectors.public_events(dossier).select_related("actor", "agency")),
         "actions": actions,
         "open_action": next(iter(forms_by_action), ""),
