@@ -180,6 +180,11 @@ STAFF_READERS = ("leader", "supervisor_above", "agency_admin", "system_admin")
 #: Who reads the handled dossier: its agency's clerk and leader, the province's supervisor.
 DOSSIER_READERS = ("clerk_handling_agency", "leader", "supervisor_above", "system_admin")
 STAFF_MANAGERS = ("agency_admin", "system_admin")
+#: Who keeps the dossier register: the desk (receive) and those who oversee it (statistics).
+REGISTER_KEEPERS = (
+    "clerk_other_agency", "clerk_handling_agency", "leader", "supervisor_above",
+    "supervisor_beside", "system_admin",
+)  # fmt: skip
 
 MATRIX: list[Case] = [
     # --- A citizen's own account pages -------------------------------------------------------
@@ -375,6 +380,21 @@ MATRIX: list[Case] = [
         "get",
         lambda w: "/can-bo/bao-cao/dung-han/",
         ("leader", "supervisor_above", "supervisor_beside", "system_admin"),
+    ),
+    # The register: each keeper sees the agencies of their own reach (an empty register for
+    # the clerk and the supervisor elsewhere); an agency outside it is refused in the form.
+    Case("backoffice:register", "get", lambda w: "/can-bo/so-theo-doi/", REGISTER_KEEPERS),
+    Case(
+        "backoffice:register_pdf",
+        "get",
+        lambda w: "/can-bo/so-theo-doi/so-theo-doi.pdf",
+        REGISTER_KEEPERS,
+    ),
+    Case(
+        "backoffice:register_csv",
+        "get",
+        lambda w: "/can-bo/so-theo-doi/so-theo-doi.csv",
+        REGISTER_KEEPERS,
     ),
     Case(
         "backoffice:dossier_notice",

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, desk, dossiers, eforms, home, staff
+from .views import auth, desk, dossiers, eforms, home, register, staff
 
 app_name = "backoffice"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("nop-ho-so/<uuid:public_id>/", desk.desk_done, name="desk_done"),
     path("ho-so/", dossiers.queue, name="queue"),
     path("bao-cao/dung-han/", dossiers.timing_report, name="timing_report"),
+    path("so-theo-doi/", register.register_page, name="register"),
+    path("so-theo-doi/so-theo-doi.pdf", register.register_pdf, name="register_pdf"),
+    path("so-theo-doi/so-theo-doi.csv", register.register_csv, name="register_csv"),
     path("ho-so/<uuid:public_id>/", dossiers.dossier_page, name="dossier"),
     path(
         "ho-so/<uuid:public_id>/thao-tac/<slug:action>/",

@@ -14,7 +14,8 @@ Why these choices:
 - The header follows Nghị định 30/2020: the agency on the left, the national motto on the
   right with the place and date under it; the title bold, centred and in capitals; page
   numbers from page 2 at the top.
-- A5 portrait is the default: the slips of Thông tư 03/2025 must be printable on A5.
+- A5 portrait is the default: the slips of Thông tư 03/2025 must be printable on A5. A4
+  landscape (``"A4-landscape"``) is for papers with many columns, such as the dossier register.
 - The QR code is drawn as vector squares from segno's matrix: sharp at any print size and no
   image library.
 """
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 from reportlab import platypus
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
@@ -59,13 +60,14 @@ QR_ERROR = "m"
 QR_QUIET_ZONE = 4
 VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
-PageSize = Literal["A5", "A4"]
+PageSize = Literal["A5", "A4", "A4-landscape"]
 Align = Literal["left", "center", "right", "justify"]
-_PAGE_SIZES = {"A5": A5, "A4": A4}
+_PAGE_SIZES = {"A5": A5, "A4": A4, "A4-landscape": landscape(A4)}
 # Body size and margins (left, right, top, bottom in mm) per paper: the A4 values follow
 # Nghị định 30/2020, A5 scales them down. DejaVu Sans is wide, so sizes are below Times'.
-_BODY_SIZE = {"A5": 9.5, "A4": 11.5}
-_MARGINS = {"A5": (18, 12, 12, 12), "A4": (30, 18, 20, 20)}
+# A4 landscape carries tables of a dozen columns: a smaller body and narrower margins.
+_BODY_SIZE = {"A5": 9.5, "A4": 11.5, "A4-landscape": 9}
+_MARGINS = {"A5": (18, 12, 12, 12), "A4": (30, 18, 20, 20), "A4-landscape": (20, 15, 15, 15)}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 

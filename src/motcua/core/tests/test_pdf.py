@@ -206,6 +206,11 @@ def test_a4_on_request():
     assert (float(box.width), float(box.height)) == pytest.approx((595.28, 841.89), abs=1)
 
 
+def test_a4_landscape_on_request():
+    box = read(render_slip(receipt(page_size="A4-landscape"))).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((841.89, 595.28), abs=1)
+
+
 def test_unknown_paper_is_refused():
     with pytest.raises(ValueError, match="A3"):
         render_slip(receipt(page_size="A3"))
