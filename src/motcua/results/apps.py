@@ -18,7 +18,7 @@ class ResultsConfig(AppConfig):
 
 def check_signing_config(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     """``manage.py check`` names what is missing for the configured key store (no token or
-    file is opened here: ``motcua signing check`` does that)."""
+    file is opened here: ``motcua signing --agency <code>`` does that)."""
     from .keys import check_config
 
     return [checks.Warning(problem, id="motcua.results.W001") for problem in check_config()]

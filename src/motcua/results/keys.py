@@ -299,6 +299,14 @@ class DemoKeys(KeyStore):
         )
         yield SigningIdentity(signer, signer.signing_cert, self.id)
 
+    def check_config(self) -> list[str]:
+        if settings.MOTCUA_ENV == "production":
+            return [
+                "MOTCUA_SIGNING_KEYS=demo signs results with keys of no legal value: "
+                "use pkcs12 or pkcs11 in production"
+            ]
+        return []
+
     def trust_roots(self) -> list[asn1_x509.Certificate]:
         certificate, _key = _open_demo(demo_authority())
         return [_asn1_certificate(certificate)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from cryptography import x509
@@ -300,3 +300,23 @@ def test_the_admin_keeps_each_changed_wording_as_a_new_version(client, place, pe
     assert versions == [(2, True), (1, False)]
     first.refresh_from_db()
     assert first.body == "Cấp cho {{ applicant }}."
+
+
+def test_the_signing_command_checks_an_agencys_key(place, tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("signing", agency=[place.code], stdout=out)
+    assert f"{place.code}: ký được" in out.getvalue()
+
+    settings.MOTCUA_SIGNING_KEYS = "pkcs12"
+    settings.MOTCUA_SIGNING_PKCS12_DIR = str(tmp_path)
+    errors = StringIO()
+    with pytest.raises(CommandError):
+        call_command("signing", agency=[place.code], stdout=StringIO(), stderr=errors)
+    assert place.code in errors.getvalue()
+
+
+def test_demo_keys_are_flagged_in_production(settings):
+    settings.MOTCUA_ENV = "production"
+    assert any("no legal value" in problem for problem in keys.check_config())
