@@ -10,8 +10,8 @@ chooses one.
   passphrase in ``MOTCUA_SIGNING_PKCS12_PASSPHRASE``.
 - ``pkcs11``: a hardware token or HSM through its PKCS#11 library
   (``MOTCUA_SIGNING_PKCS11_LIB``, ``…_TOKEN``, ``…_PIN``), the key and certificate labelled
-  ``MOTCUA_SIGNING_PKCS11_KEY_LABEL`` (``{code}`` is replaced by the agency's code). Needs the
-  ``python-pkcs11`` package (``pip install 'pyhanko[pkcs11]'``).
+  ``MOTCUA_SIGNING_PKCS11_KEY_LABEL`` (``{code}`` is replaced by the agency's code), through
+  python-pkcs11.
 
 Verification trusts the roots in ``MOTCUA_SIGNING_TRUST_ROOTS`` (PEM or DER files, e.g. the
 national root CA of the Government's specialised signature service) and, with the demo store,
@@ -354,21 +354,28 @@ class Pkcs11Keys(KeyStore):
     @contextlib.contextmanager
     def signing(self, agency) -> Iterator[SigningIdentity]:
         try:
+            from pyhanko.config.pkcs11 import TokenCriteria
             from pyhanko.sign import pkcs11
-        except ImportError as error:  # python-pkcs11 is an optional dependency
+        except ImportError as error:  # python-pkcs11 missing from the installation
             raise SigningUnavailable("python-pkcs11 is not installed") from error
         label = settings.MOTCUA_SIGNING_PKCS11_KEY_LABEL.format(code=agency.code)
         try:
             session = pkcs11.open_pkcs11_session(
                 settings.MOTCUA_SIGNING_PKCS11_LIB,
-                token_label=settings.MOTCUA_SIGNING_PKCS11_TOKEN,
+                token_criteria=TokenCriteria(label=settings.MOTCUA_SIGNING_PKCS11_TOKEN),
                 user_pin=settings.MOTCUA_SIGNING_PKCS11_PIN,
             )
-        except Exception as error:
+        except Exception as error:  # the library raises its own hierarchy
             raise SigningUnavailable(f"PKCS#11 token not available: {error}") from error
         try:
-            signer = pkcs11.PKCS11Signer(session, key_label=label, cert_label=label)
-            yield SigningIdentity(signer, signer.signing_cert, self.id)
+            try:
+                signer = pkcs11.PKCS11Signer(session, key_label=label, cert_label=label)
+                certificate = signer.signing_cert  # loads the key and certificate now
+            except Exception as error:
+                raise SigningUnavailable(
+                    f"PKCS#11 token has no key and certificate labelled {label!r}: {error}"
+                ) from error
+            yield SigningIdentity(signer, certificate, self.id)
         finally:
             session.close()
 
