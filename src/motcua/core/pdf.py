@@ -66,7 +66,7 @@ _PAGE_SIZES = {"A5": A5, "A4": A4, "A4-landscape": landscape(A4)}
 # Body size and margins (left, right, top, bottom in mm) per paper: the A4 values follow
 # Nghị định 30/2020, A5 scales them down. DejaVu Sans is wide, so sizes are below Times'.
 # A4 landscape carries tables of a dozen columns: a smaller body and narrower margins.
-_BODY_SIZE = {"A5": 9.5, "A4": 11.5, "A4-landscape": 9}
+_BODY_SIZE = {"A5": 9.5, "A4": 11.5, "A4-landscape": 8}
 _MARGINS = {"A5": (18, 12, 12, 12), "A4": (30, 18, 20, 20), "A4-landscape": (20, 15, 15, 15)}
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 

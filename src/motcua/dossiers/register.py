@@ -130,9 +130,10 @@ def dossiers(user, period: Period, agency: Agency | None = None) -> QuerySet[Dos
     )
 
 
-def batches(queryset: QuerySet[Dossier], size: int = BATCH_SIZE) -> Iterator[list[Dossier]]:
+def batches(queryset: QuerySet[Dossier], size: int | None = None) -> Iterator[list[Dossier]]:
     """The queryset (ordered by reception time and id) ``size`` rows at a time, each batch
     picked up after the last row of the one before."""
+    size = size or BATCH_SIZE
     after: tuple[datetime, int] | None = None
     while True:
         page = queryset
@@ -353,7 +354,7 @@ def render_pdf(
                 columns=headings(),
                 rows=[line.cells() for line in entries]
                 or [["", _("Không có hồ sơ nào được tiếp nhận trong khoảng này."), *[""] * 9]],
-                widths=(2.4, 8, 12, 8, 11, 9, 6.5, 6.5, 9, 8, 7),
+                widths=(4, 18, 14, 9, 11, 9, 8, 8, 9, 8, 6.5),
                 align=("center",),
             ),
         ],

@@ -109,9 +109,15 @@ class RegisterForm(ReportForm):
         end = end or max(timezone.localdate(), start or timezone.localdate())
         return register.Period(start or end.replace(day=1), end)
 
+    @property
+    def filters_valid(self) -> bool:
+        """No problem with a filter (a problem of the whole request may follow, such as a
+        register too long to print)."""
+        return all(name not in self.errors for name in self.fields)
+
     def period(self) -> register.Period:
         """The chosen period (this month so far by default)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data = self.cleaned_data if self.filters_valid else {}
         return self._period(data.get("tu_ngay"), data.get("den_ngay"))
 
 
@@ -132,7 +138,7 @@ def _refused(request: HttpRequest) -> HttpResponse:
 
 
 def _page(request, form: RegisterForm, *, status: int = 200) -> HttpResponse:
-    valid = not form.is_bound or form.is_valid()
+    valid = form.filters_valid
     period = form.period()
     page = None
     rows: list[register.Line] = []
@@ -159,7 +165,8 @@ def _page(request, form: RegisterForm, *, status: int = 200) -> HttpResponse:
 
 
 def _form(request: HttpRequest) -> RegisterForm:
-    return RegisterForm(request.GET or None, user=request.user)
+    """Always bound: every filter is optional, an empty one takes its default."""
+    return RegisterForm(request.GET, user=request.user)
 
 
 @never_cache
@@ -192,7 +199,7 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     if not register.may_keep(request.user):
         return _refused(request)
     form = _form(request)
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         return _page(request, form)
     period = form.period()
     found = register.dossiers(request.user, period, form.agency)
@@ -225,7 +232,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     if not register.may_keep(request.user):
         return _refused(request)
     form = _form(request)
-    if form.is_bound and not form.is_valid():
+    if not form.is_valid():
         return _page(request, form)
     period = form.period()
     _audit(request, form, period, "csv")
