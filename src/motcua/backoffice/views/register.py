@@ -4,6 +4,7 @@ whoever receives dossiers or oversees them, within their reach (``dossiers.regis
 from __future__ import annotations
 
 from datetime import date
+from functools import wraps
 
 import structlog
 from django import forms
@@ -133,10 +134,6 @@ def _scope_label(request: HttpRequest, agency: Agency | None) -> str:
     return _("Các nơi tiếp nhận thuộc %(agencies)s") % {"agencies": names}
 
 
-def _refused(request: HttpRequest) -> HttpResponse:
-    return render(request, "backoffice/forbidden.html", status=403)
-
-
 def _page(request, form: RegisterForm, *, status: int = 200) -> HttpResponse:
     valid = form.filters_valid
     period = form.period()
@@ -169,17 +166,49 @@ def _form(request: HttpRequest) -> RegisterForm:
     return RegisterForm(request.GET, user=request.user)
 
 
-@never_cache
-@staff_required()
-@require_GET
+def _keepers_only(view):
+    """A staff page for those who keep a register (the desk, leaders, supervisors)."""
+
+    @never_cache
+    @staff_required()
+    @require_GET
+    @wraps(view)
+    def wrapper(request: HttpRequest) -> HttpResponse:
+        if not register.may_keep(request.user):
+            return render(request, "backoffice/forbidden.html", status=403)
+        return view(request)
+
+    return wrapper
+
+
+def _export(kind: str):
+    """An export of the register: its filters checked (the page with every problem when one
+    is wrong), then the export audited with them, never with its lines."""
+
+    def decorate(view):
+        @_keepers_only
+        @wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            form = _form(request)
+            if not form.is_valid():
+                return _page(request, form)
+            period = form.period()
+            response = view(request, form, period)
+            if response.status_code == 200:
+                _audit(request, form, period, kind)
+            return response
+
+        return wrapper
+
+    return decorate
+
+
+@_keepers_only
 def register_page(request: HttpRequest) -> HttpResponse:
-    if not register.may_keep(request.user):
-        return _refused(request)
     return _page(request, _form(request))
 
 
 def _audit(request: HttpRequest, form: RegisterForm, period: register.Period, kind: str) -> None:
-    """The export and its filter (never the lines)."""
     audit.record(
         "dossier_register_exported",
         actor=request.user,
@@ -192,16 +221,8 @@ def _audit(request: HttpRequest, form: RegisterForm, period: register.Period, ki
     log.info("dossiers.register_exported", format=kind, days=(period.end - period.start).days + 1)
 
 
-@never_cache
-@staff_required()
-@require_GET
-def register_pdf(request: HttpRequest) -> HttpResponse:
-    if not register.may_keep(request.user):
-        return _refused(request)
-    form = _form(request)
-    if not form.is_valid():
-        return _page(request, form)
-    period = form.period()
+@_export("pdf")
+def register_pdf(request: HttpRequest, form: RegisterForm, period: register.Period):
     found = register.dossiers(request.user, period, form.agency)
     entries = list(found[: register.PDF_ROW_CAP + 1])
     if len(entries) > register.PDF_ROW_CAP:
@@ -214,7 +235,6 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
             % {"n": f"{register.PDF_ROW_CAP:,}".replace(",", ".")},
         )
         return _page(request, form)
-    _audit(request, form, period, "pdf")
     content = register.render_pdf(
         register.lines(entries, 1),
         period=period,
@@ -225,17 +245,8 @@ def register_pdf(request: HttpRequest) -> HttpResponse:
     return pdf_response(content, _filename(period, "pdf"))
 
 
-@never_cache
-@staff_required()
-@require_GET
-def register_csv(request: HttpRequest) -> HttpResponse:
-    if not register.may_keep(request.user):
-        return _refused(request)
-    form = _form(request)
-    if not form.is_valid():
-        return _page(request, form)
-    period = form.period()
-    _audit(request, form, period, "csv")
+@_export("csv")
+def register_csv(request: HttpRequest, form: RegisterForm, period: register.Period):
     response = StreamingHttpResponse(
         register.csv_chunks(register.dossiers(request.user, period, form.agency)),
         content_type="text/csv; charset=utf-8",
