@@ -230,18 +230,16 @@ def _day(value: datetime | None) -> str:
 
 
 def _hand_offs(ids: list[int]) -> dict[int, list[str]]:
-    """Each dossier's hand-offs to another agency: "dd/mm/yyyy: the agency"."""
-    from motcua.units import selectors as units
-
+    """Each dossier's hand-offs to another agency: "dd/mm/yyyy: what the timeline says" (the
+    event's public text names the agency it went to; its ``agency`` is the one sending it)."""
     found: dict[int, list[str]] = {}
     events = (
         DossierEvent.objects.filter(dossier_id__in=ids, action="hand_off")
         .order_by("at", "id")
-        .values_list("dossier_id", "at", "agency_id")
+        .values_list("dossier_id", "at", "public_text")
     )
-    for dossier_id, at, agency_id in events:
-        name = units.agency(agency_id).name if agency_id else ""
-        found.setdefault(dossier_id, []).append(f"{_day(at)}: {name}" if name else _day(at))
+    for dossier_id, at, text in events:
+        found.setdefault(dossier_id, []).append(f"{_day(at)}: {text}")
     return found
 
 

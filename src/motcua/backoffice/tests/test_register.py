@@ -13,8 +13,8 @@ from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, ma
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.core.models import AuditEntry
-from motcua.dossiers import register, workflow
-from motcua.dossiers.models import DossierEvent, Status
+from motcua.dossiers import processing, register, workflow
+from motcua.dossiers.models import Status
 from motcua.forms.bundled import install_bundled_forms
 from motcua.units.models import Agency
 
@@ -66,10 +66,9 @@ def _today() -> str:
 
 def test_the_register_lists_the_dossiers_received_within_reach_and_period(client, world):
     mine = _received(world)
-    DossierEvent.objects.create(
-        dossier=mine, status=Status.IN_PROGRESS, action="hand_off", agency=world["beside"],
-        public_text="Hồ sơ được chuyển phối hợp xử lý.",
-    )  # fmt: skip
+    processing.hand_off(
+        mine.public_id, actor=world["specialist"], agency=world["beside"], days=3, note=""
+    )
     returned = _received(
         world, state=(Status.RETURNED, ""), returned_at=timezone.now(),
         finished_at=timezone.now(), timing_committed="early", timing_legal="early",
