@@ -4,10 +4,24 @@ calendar, which they extend when the government announces holidays and day swaps
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .calendar import WorkingCalendar
 from .models import AuditEntry, CalendarDay
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written by the system (imports, services): the admin only lists and shows them."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 def _is_system_admin(user) -> bool:

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 
+from motcua.core.admin import ReadOnlyAdmin
+
 from .models import ResultDocument, ResultTemplate
 from .render import TemplateProblem, check_template
 
@@ -53,17 +55,8 @@ class ResultTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ResultDocument)
-class ResultDocumentAdmin(admin.ModelAdmin):
+class ResultDocumentAdmin(ReadOnlyAdmin):
     list_display = ("number", "title", "agency", "signed_at", "key_store")
     search_fields = ("number", "verification_code", "dossier__code")
     list_select_related = ("agency",)
     date_hierarchy = "signed_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

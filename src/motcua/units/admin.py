@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.admin import ReadOnlyAdmin
 from motcua.units.models import (
     Agency,
     Commune,
@@ -14,19 +15,6 @@ from motcua.units.models import (
     LegacyProvince,
     Province,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows come from ``manage.py import_units``; the admin only lists and shows them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(Province)

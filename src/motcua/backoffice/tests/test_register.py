@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -45,9 +45,9 @@ def world():
 
 
 def _received(world, at=None, *, agency=None, state=workflow.PROCESSING, **fields):
-    """A dossier received at ``at`` (a minute ago by default), with an address and a phone."""
+    """A dossier received at ``at`` (early today by default), with an address and a phone."""
     here = agency or world["here"]
-    at = at or timezone.now() - timedelta(minutes=1)
+    at = at or _morning()
     address = {
         "province": here.province.code,
         "commune": here.commune.code,
@@ -62,6 +62,12 @@ def _received(world, at=None, *, agency=None, state=workflow.PROCESSING, **field
 
 def _today() -> str:
     return timezone.localdate().isoformat()
+
+
+def _morning() -> datetime:
+    """Early today, local time: inside today's and this month's register whatever the hour
+    the tests run at."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(), time(0, 5)))
 
 
 def test_the_register_lists_the_dossiers_received_within_reach_and_period(client, world):
@@ -113,7 +119,7 @@ def test_the_register_pages_through_a_long_period(client, world, monkeypatch):
     from motcua.backoffice.views import register as view
 
     monkeypatch.setattr(view, "PAGE_SIZE", 2)
-    start = timezone.now() - timedelta(minutes=10)
+    start = _morning()
     made = [_received(world, start + timedelta(minutes=n)) for n in range(3)]
     login_staff(client, world["clerk"])
     first = client.get(URL).content.decode()
@@ -199,7 +205,7 @@ def test_the_csv_is_utf8_with_a_bom_and_vietnamese_headings_read_in_batches(
     client, world, monkeypatch
 ):
     monkeypatch.setattr(register, "BATCH_SIZE", 2)
-    start = timezone.now() - timedelta(minutes=10)
+    start = _morning()
     made = [_received(world, start + timedelta(minutes=n)) for n in range(4)]
     made.append(_received(world, start + timedelta(minutes=5), applicant_name="=HYPERLINK(1)"))
     login_staff(client, world["clerk"])

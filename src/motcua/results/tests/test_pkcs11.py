@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from tests.fixtures.accounts import make_citizen, make_staff
+from tests.fixtures.certificates import Authority
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.documents import services as documents
@@ -63,27 +61,8 @@ def _enrol(home: Path, agency) -> Path:
             int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big"),
             int.from_bytes(public[Attribute.MODULUS], "big"),
         )
-        root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm token")])
-        now = datetime.now(UTC) - timedelta(minutes=1)
-        root = (
-            x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
-            .public_key(root_key.public_key()).serial_number(11)
-            .not_valid_before(now).not_valid_after(now + timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(root_key, hashes.SHA256())
-        )  # fmt: skip
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64])])
-        certificate = (
-            x509.CertificateBuilder().subject_name(name).issuer_name(root_name)
-            .public_key(numbers.public_key()).serial_number(12)
-            .not_valid_before(now).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
-            .sign(root_key, hashes.SHA256())
-        )  # fmt: skip
+        root = Authority.create("CA thử nghiệm token", serial=11)
+        certificate = root.certify(numbers.public_key(), agency.name, serial=12)
         session.create_object(
             {
                 Attribute.CLASS: ObjectClass.CERTIFICATE,
@@ -91,13 +70,11 @@ def _enrol(home: Path, agency) -> Path:
                 Attribute.TOKEN: True,
                 Attribute.LABEL: agency.code,
                 Attribute.ID: b"\x01",
-                Attribute.SUBJECT: name.public_bytes(),
+                Attribute.SUBJECT: certificate.subject.public_bytes(),
                 Attribute.VALUE: certificate.public_bytes(serialization.Encoding.DER),
             }
         )
-    path = home / f"root-{agency.code}.pem"
-    path.write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    return path
+    return root.write_pem(home / f"root-{agency.code}.pem")
 
 
 def test_an_agency_signs_with_its_token(token, settings):

@@ -5,17 +5,14 @@ changed copy is not."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from io import BytesIO, StringIO
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.serialization import pkcs12
-from cryptography.x509.oid import NameOID
 from pypdf import PdfReader
 from tests.fixtures.accounts import make_citizen, make_staff
+from tests.fixtures.certificates import Authority, new_key
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.core.models import AuditEntry, OutboxEvent
@@ -124,15 +121,8 @@ def test_unsigned_untrusted_and_non_pdf_files_are_invalid(place, people, tmp_pat
     assert "Tệp không có chữ ký số." in verify_pdf(unsigned).problems
     assert not verify_pdf(b"not a pdf at all").valid
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Cơ quan tự xưng")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(7)
-        .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )  # fmt: skip
+    self_made = Authority.create("Cơ quan tự xưng", serial=7)  # issued by nobody trusted
+    key, certificate = self_made.key, self_made.certificate
     path = tmp_path / "self.p12"
     path.write_bytes(
         pkcs12.serialize_key_and_certificates(
@@ -192,37 +182,16 @@ def test_a_broken_template_refuses_the_approval_and_writes_nothing(place, people
 
 def _agency_p12(tmp_path, agency, passphrase: bytes):
     """A small PKCS#12 hierarchy: a root in a PEM file, the agency's key and certificate."""
-    root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    root_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Root CA thử nghiệm")])
-    now = datetime.now(UTC) - timedelta(minutes=1)
-    root = (
-        x509.CertificateBuilder().subject_name(root_name).issuer_name(root_name)
-        .public_key(root_key.public_key()).serial_number(1)
-        .not_valid_before(now).not_valid_after(now + timedelta(days=365))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )  # fmt: skip
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, agency.name[:64])])
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(root_name)
-        .public_key(key.public_key()).serial_number(2)
-        .not_valid_before(now).not_valid_after(now + timedelta(days=30))
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=True, key_encipherment=False,
-            data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-            encipher_only=False, decipher_only=False), critical=True)
-        .sign(root_key, hashes.SHA256())
-    )  # fmt: skip
+    root = Authority.create("Root CA thử nghiệm")
+    key = new_key()
+    certificate = root.certify(key.public_key(), agency.name, serial=2)
     (tmp_path / f"{agency.code}.p12").write_bytes(
         pkcs12.serialize_key_and_certificates(
-            b"agency", key, certificate, [root],
+            b"agency", key, certificate, [root.certificate],
             serialization.BestAvailableEncryption(passphrase),
         )
     )  # fmt: skip
-    root_path = tmp_path / "root.pem"
-    root_path.write_bytes(root.public_bytes(serialization.Encoding.PEM))
-    return root_path
+    return root.write_pem(tmp_path / "root.pem")
 
 
 def test_production_signs_with_the_agencys_pkcs12_file(place, people, tmp_path, settings):
