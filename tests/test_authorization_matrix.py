@@ -167,6 +167,21 @@ def _forms(w):
     return sorted(FormDefinition.objects.values_list("pk", "status", "version"))
 
 
+def _processes(w):
+    from motcua.dossiers.models import ProcessStep
+
+    return sorted(ProcessStep.objects.values_list("process_id", "position", "kind", "share"))
+
+
+def _process_post(w):
+    rows = [("reception", "clerk", 10), ("processing", "specialist", 70), ("return", "clerk", 20)]
+    data = {"form-TOTAL_FORMS": "3", "form-INITIAL_FORMS": "0"}
+    for i, (kind, role, share) in enumerate(rows):
+        data |= {f"form-{i}-kind": kind, f"form-{i}-role": role, f"form-{i}-share": share,
+                 f"form-{i}-ORDER": i + 1}  # fmt: skip
+    return data
+
+
 def _store_items(w):
     return sorted(StoreItem.objects.values_list("pk", "removed_at"))
 
@@ -433,6 +448,20 @@ MATRIX: list[Case] = [
         "get",
         lambda w: f"/can-bo/bieu-mau/{w.procedure.code}/{w.form_draft.pk}/xem-truoc/nguoi-nop/",
         ("agency_admin", "system_admin"),
+    ),
+    Case(
+        "backoffice:process_list",
+        "get",
+        lambda w: "/can-bo/quy-trinh/",
+        ("agency_admin", "system_admin"),
+    ),
+    Case(
+        "backoffice:process_edit",
+        "post",
+        lambda w: f"/can-bo/quy-trinh/{w.procedure.code}/",
+        ("agency_admin", "system_admin"),
+        data=_process_post,
+        probe=_processes,
     ),
     # --- Staff pages ----------------------------------------------------------------------------
     Case("backoffice:home", "get", lambda w: "/can-bo/", STAFF),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import auth, desk, dossiers, eforms, home, register, staff
+from .views import auth, desk, dossiers, eforms, home, processes, register, staff
 
 app_name = "backoffice"
 
@@ -40,6 +40,8 @@ urlpatterns = [
         eforms.form_preview,
         name="form_preview",
     ),
+    path("quy-trinh/", processes.process_list, name="process_list"),
+    path("quy-trinh/<str:code>/", processes.process_edit, name="process_edit"),
     path("nhan-su/", staff.staff_list, name="staff_list"),
     path("nhan-su/them/", staff.staff_create, name="staff_create"),
     path("nhan-su/<uuid:public_id>/", staff.staff_detail, name="staff_detail"),

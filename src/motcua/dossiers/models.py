@@ -371,3 +371,102 @@ class ProcessingCommitment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure_id} {self.province_id or '*'}: {self.time_value} {self.time_unit}"
+
+
+class StepKind(models.TextChoices):
+    RECEPTION = "reception", _("Tiếp nhận")
+    PROCESSING = "processing", _("Xử lý")
+    APPROVAL = "approval", _("Phê duyệt")
+    RETURN = "return", _("Trả kết quả")
+    HAND_OFF = "hand_off", _("Phối hợp tại cơ quan khác")
+
+
+class Process(models.Model):
+    """The approved internal process of a procedure (quy trình nội bộ), as data: its ordered
+    steps (``ProcessStep``). ``procedure`` and ``province`` empty are fallbacks: a process for
+    a procedure and a province beats one for the procedure everywhere, which beats one for
+    every procedure of the province, which beats one for everything; with none at all the
+    built-in default applies (``processes.DEFAULT_STEPS``)."""
+
+    procedure = models.ForeignKey(
+        "catalog.Procedure", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    province = models.ForeignKey(
+        "units.Province", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("quy trình giải quyết")
+        verbose_name_plural = _("quy trình giải quyết")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("procedure", "province"),
+                name="one_process_per_procedure_province",
+                nulls_distinct=False,
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.procedure_id or '*'} {self.province_id or '*'}"
+
+
+class ProcessStep(models.Model):
+    """One step of a process: its kind, the role that performs it, the agency (empty: the
+    receiving agency for reception and return, the resolving one otherwise) and its share of
+    the legal processing time in percent (the shares of a process sum to 100)."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("loại bước"), max_length=12, choices=StepKind.choices)
+    role = models.CharField(_("vai trò thực hiện"), max_length=20)
+    agency = models.ForeignKey(
+        "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    share = models.PositiveSmallIntegerField(_("tỷ lệ thời gian (%)"))
+
+    class Meta:
+        ordering = ("process_id", "position")
+        constraints = (
+            models.UniqueConstraint(fields=("process", "position"), name="one_step_per_position"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.process_id} {self.position} {self.kind}"
+
+
+class DossierStep(models.Model):
+    """A dossier's passage through one step of its process: who handed it over to whom, at
+    which agency, when it started, its due date (the step's share of the legal time, counted
+    on the working calendar from the clock start), when it finished and how (early, on time,
+    late). The process-control slip (06) prints these rows."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    agency = models.ForeignKey(
+        "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    timing = models.CharField(max_length=10, choices=Timing.choices, blank=True)
+
+    class Meta:
+        ordering = ("dossier_id", "started_at", "id")
+        indexes = (
+            models.Index(
+                fields=("dossier",), name="dossier_open_step", condition=Q(finished_at__isnull=True)
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"

@@ -8,6 +8,9 @@ comes from, and a version printed in the footer (a changed wording is a new vers
 - 01 receipt and appointment (``accept``), 02 supplement request (``request_supplement``,
   ``request_fixes``), 03 refusal (``refuse``), 04 apology and new appointment
   (``apologise``), 05 stop notice (``stop``).
+- 06 process-control slip (TT 01/2018 Mẫu 05): not issued by one transition but drawn from
+  the dossier's step rows (``DossierStep``, ``processes.py``), one line per hand-over, printed
+  by staff at any time after reception (:func:`render_process_control`).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from motcua.core.pdf import Field, QRCode, Signature, Slip, Table, Text, format_datetime_vi
 from motcua.core.pdf import render_slip as render
 
-from .models import Dossier, DossierEvent
+from .models import Dossier, DossierEvent, DossierStep, Timing
 from .selectors import attachments
 from .slips import tracking_url
 
@@ -60,7 +63,17 @@ SLIPS: dict[str, SlipTemplate] = {
         "05", gettext_lazy("Thông báo dừng giải quyết hồ sơ"), ("stop",), 1,
         gettext_lazy("Xin thông báo để ông/bà được biết."),
     ),
+    "06": SlipTemplate(
+        "06", gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"), (), 1,
+        gettext_lazy(
+            "Mỗi lần giao, nhận hồ sơ giữa các bộ phận, cơ quan được ghi vào phiếu này; phiếu "
+            "đi kèm hồ sơ đến khi trả kết quả."
+        ),
+    ),
 }  # fmt: skip
+
+#: The slip drawn from the dossier's steps rather than from one event.
+PROCESS_CONTROL = "06"
 
 #: The slip each transition issues.
 SLIP_OF_ACTION = {action: number for number, t in SLIPS.items() for action in t.actions}
@@ -145,3 +158,75 @@ def _specific(dossier: Dossier, event: DossierEvent) -> list:
             Field(_("Ngày hẹn trả kết quả mới"), format_datetime_vi(dossier.appointment_at))
         )
     return blocks
+
+
+def _party(user, agency) -> str:
+    names = [n for n in ((user.get_full_name() or user.username) if user else "",
+                         agency.name if agency else "") if n]  # fmt: skip
+    return " / ".join(names) or "—"
+
+
+def process_control_rows(dossier: Dossier) -> list[tuple[str, str, str, str]]:
+    """One line per hand-over: the agency, "Giao: … — Nhận: …" with the time, how the step
+    that received it ended (early, on time, late, or still open) and its due date."""
+    steps = list(
+        DossierStep.objects.filter(dossier=dossier)
+        .select_related("agency", "handed_by", "officer")
+        .order_by("started_at", "id")
+    )
+    rows = []
+    previous = None
+    for step in steps:
+        giver = _party(step.handed_by, previous.agency if previous else step.agency)
+        taker = _party(step.officer, step.agency)
+        when = format_datetime_vi(step.started_at)
+        handover = _("Giao: %(giver)s — Nhận: %(taker)s, lúc %(when)s") % {
+            "giver": giver, "taker": taker, "when": when,
+        }  # fmt: skip
+        outcome = str(Timing(step.timing).label) if step.timing else _("Đang giải quyết")
+        note = str(step.get_kind_display())
+        if step.due_at:
+            note += " · " + _("hạn %(day)s") % {"day": format_datetime_vi(step.due_at)}
+        if step.finished_at:
+            note += " · " + _("xong %(day)s") % {"day": format_datetime_vi(step.finished_at)}
+        rows.append((step.agency.name if step.agency else "", handover, outcome, note))
+        previous = step
+    return rows
+
+
+def render_process_control(dossier: Dossier, *, invariant: bool = False) -> bytes:
+    """Slip 06: the dossier's passage through its process, one line per hand-over."""
+    template = SLIPS[PROCESS_CONTROL]
+    agency = dossier.receiving_agency
+    body = [
+        Field(_("Mã hồ sơ"), dossier.code),
+        Field(_("Thủ tục"), f"{dossier.procedure.name} ({dossier.procedure.code})"),
+        Field(_("Người nộp"), dossier.applicant_name),
+        Field(_("Tiếp nhận lúc"), format_datetime_vi(dossier.received_at)),
+        Field(_("Ngày hẹn trả kết quả"), format_datetime_vi(dossier.appointment_at)),
+        Table(
+            columns=(
+                _("Tên cơ quan"),
+                _("Thời gian giao, nhận hồ sơ"),
+                _("Kết quả giải quyết hồ sơ (trước hạn/đúng hạn/quá hạn)"),
+                _("Ghi chú"),
+            ),
+            rows=process_control_rows(dossier),
+            widths=(3, 5, 2.5, 3),
+        ),
+        Text(str(template.closing)),
+    ]
+    slip = Slip(
+        agency=agency.name if agency else _("Cơ quan giải quyết"),
+        parent_agency=agency.parent.name if agency and agency.parent_id else "",
+        number=f"{template.number}/{dossier.code}",
+        title=str(template.title),
+        place=dossier.province.short_name if dossier.province_id else "",
+        date=timezone.localtime(dossier.finished_at or timezone.now()).date(),
+        body=body,
+        qr=QRCode(data=tracking_url(dossier), caption=_("Tra cứu hồ sơ")),
+        footer=_("Mẫu số %(n)s, phiên bản %(v)s. In từ hệ thống một cửa điện tử motcua.")
+        % {"n": template.number, "v": template.version},
+        subject=f"{template.title} {dossier.code}",
+    )
+    return render(slip, invariant=invariant)

@@ -29,7 +29,7 @@ from motcua.core.calendar import WorkingCalendar
 from motcua.results import services as results
 from motcua.units.models import Agency
 
-from . import deadlines, workflow
+from . import deadlines, processes, workflow
 from .models import Dossier, DossierEvent, Stage, Status
 from .services import DossierError
 
@@ -116,6 +116,7 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
     if transition.finishes:
         deadlines.finish(dossier, now)
     dossier.save()
+    processes.record(dossier, action, actor=actor, now=now)
     public_text = outcome.pop("public_text", None) or _("Hồ sơ: %(action)s.") % {
         "action": transition.label
     }

@@ -25,7 +25,7 @@ from motcua.accounts.models import Permission, Role, RoleAssignment, User
 from motcua.core.calendar import WorkingCalendar
 from motcua.core.forms import SiteForm
 from motcua.core.pdf import pdf_response
-from motcua.dossiers import notices, processing, selectors, workflow
+from motcua.dossiers import notices, processes, processing, selectors, workflow
 from motcua.dossiers.models import Channel, Dossier, Stage, Status
 from motcua.dossiers.notices import with_slips
 from motcua.results.selectors import result_of
@@ -390,6 +390,7 @@ def _page(request, dossier: Dossier, *, forms_by_action=None, status=200) -> Htt
         "events": with_slips(selectors.public_events(dossier).select_related("actor", "agency")),
         "actions": actions,
         "open_action": next(iter(forms_by_action), ""),
+        "current_step": processes.current_step(dossier),
     }
     return render(request, "backoffice/dossier.html", context, status=status)
 
@@ -436,6 +437,10 @@ def dossier_action(request: HttpRequest, public_id, action: str) -> HttpResponse
 def notice_pdf(request: HttpRequest, public_id, number: str) -> HttpResponse:
     """A slip issued for the dossier, printed again (A5)."""
     dossier = selectors.staff_dossier(request.user, public_id)
+    if dossier is not None and number == notices.PROCESS_CONTROL and dossier.received_at:
+        # The process-control slip belongs to the dossier, not to one event.
+        content = notices.render_process_control(dossier)
+        return pdf_response(content, f"phieu-{number}-{dossier.code}.pdf")
     event = notices.event_of(dossier, number) if dossier is not None else None
     if event is None:
         raise Http404
