@@ -167,8 +167,15 @@ def process_edit(request: HttpRequest, code: str) -> HttpResponse:
                            f.cleaned_data["share"], f.cleaned_data.get("agency"))
             for f in kept if f.is_valid()
         ]  # fmt: skip
-        if len(typed) == len(kept):
-            problems += processes.problems_of(typed)
+        # The whole is checked on every row whose kind and share could be read, so that a
+        # wrong role or agency does not hide a wrong total.
+        shape = [
+            processes.Step(f.cleaned_data["kind"], "", f.cleaned_data["share"])
+            for f in kept
+            if f.cleaned_data.get("kind") and f.cleaned_data.get("share") is not None
+        ]
+        if len(shape) == len(kept):
+            problems += processes.problems_of(shape)
         if valid and not problems:
             processes.save_process(procedure, province, typed, actor=request.user, request=request)
             messages.success(request, _("Đã lưu quy trình giải quyết."))
