@@ -428,6 +428,9 @@ def dossier_action(request: HttpRequest, public_id, action: str) -> HttpResponse
         messages.error(request, error.message_vi)
         return _page(request, dossier, status=403 if error.code == "forbidden" else 409)
     messages.success(request, _("Đã %(action)s.") % {"action": transition.label})
+    if selectors.staff_dossier(request.user, dossier.public_id) is None:
+        # The action took the dossier out of the user's reach (a hand-back): their queue.
+        return redirect("backoffice:queue")
     return redirect("backoffice:dossier", public_id=dossier.public_id)
 
 
