@@ -96,14 +96,23 @@ def resume(dossier: Dossier, at: datetime) -> timedelta:
     dossier.paused_seconds += int(waited.total_seconds())
     dossier.paused_at = None
     if supplement_clock(dossier.province) == RESTART:
+        before = dossier.due_at, dossier.appointment_at
         dossier.clock_started_at = calendar.start_of_clock(at)
         _set_dates(dossier, dossier.clock_started_at)
+        # A restart never takes back a later date already given (an apology's new date).
+        dossier.due_at = _latest(dossier.due_at, before[0])
+        dossier.appointment_at = _latest(dossier.appointment_at, before[1])
     else:
         if dossier.due_at is not None:
             dossier.due_at = calendar.add_working_time(dossier.due_at, waited)
         if dossier.appointment_at is not None:
             dossier.appointment_at = calendar.add_working_time(dossier.appointment_at, waited)
     return waited
+
+
+def _latest(*moments: datetime | None) -> datetime | None:
+    present = [m for m in moments if m is not None]
+    return max(present) if present else None
 
 
 def classify(end: datetime, deadline: datetime | None, supplements: int) -> str:

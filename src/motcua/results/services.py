@@ -24,6 +24,7 @@ from motcua.documents.models import StoreItemKind
 from motcua.dossiers.services import DossierError
 
 from . import keys, render
+from .blocking import outside_event_loop
 from .models import ResultDocument, new_verification_code
 
 log = structlog.get_logger(__name__)
@@ -45,7 +46,8 @@ def sign_pdf(pdf: bytes, identity: keys.SigningIdentity, *, reason: str, locatio
         md_algorithm="sha256",
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    return signers.sign_pdf(writer, metadata, signer=identity.signer).getvalue()
+    signed = outside_event_loop(signers.sign_pdf, writer, metadata, signer=identity.signer)
+    return signed.getvalue()
 
 
 def number_for(dossier) -> str:

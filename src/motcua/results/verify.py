@@ -27,6 +27,7 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
 from . import keys
+from .blocking import outside_event_loop
 from .models import ResultDocument
 
 log = structlog.get_logger(__name__)
@@ -94,7 +95,7 @@ def verify_pdf(data: bytes, *, issued_here: bool = True) -> Verdict:
     )
     signature = signatures[-1]
     try:
-        status = validate_pdf_signature(signature, context)
+        status = outside_event_loop(validate_pdf_signature, signature, context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as error:
         log.info("results.verify_failed", error=type(error).__name__)
         verdict.problems.append(_("Chữ ký số không kiểm tra được: tệp đã bị sửa đổi."))

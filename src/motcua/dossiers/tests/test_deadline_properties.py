@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from tests.fixtures.accounts import make_citizen, make_staff
 from tests.fixtures.dossiers import dossier_in
@@ -71,6 +71,10 @@ def _clocks(dossier: Dossier) -> tuple:
         min_size=1,
         max_size=8,
     ),
+)
+@example(  # an apology during a supplement, then a restart: the apology's date stands
+    received=datetime(2025, 1, 2, 0, 0, tzinfo=VN),
+    steps=[("request_supplement", 0, 0), ("apologise", 0, 1), ("receive_supplement", 0, 0)],
 )
 def test_no_sequence_of_events_brings_a_date_earlier(world, received, steps):
     admin = world["admin"]

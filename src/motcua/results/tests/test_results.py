@@ -289,3 +289,17 @@ def test_the_signing_command_checks_an_agencys_key(place, tmp_path, settings):
 def test_demo_keys_are_flagged_in_production(settings):
     settings.MOTCUA_ENV = "production"
     assert any("no legal value" in problem for problem in keys.check_config())
+
+
+def test_signing_works_where_an_event_loop_is_running(place, people):
+    import asyncio
+
+    page = render_slip(Slip(agency=place.name, title="Kiểm tra", body=[Text("—")]))
+    with keys.key_store().signing(place) as identity:
+
+        async def inside_a_loop() -> bytes:
+            return services.sign_pdf(page, identity, reason="Kiểm tra", location="")
+
+        signed = asyncio.run(inside_a_loop())
+    verdict = verify_pdf(signed, issued_here=False)
+    assert verdict.valid, verdict.problems
