@@ -195,13 +195,18 @@ def vietnamese_date_line(place: str, day: date) -> str:
     return f"{place}, {words}"
 
 
+def format_date_vi(moment: datetime | None) -> str:
+    """ "03/12/2026": the day of ``moment`` in Vietnam time; empty for None."""
+    return _local(moment).strftime("%d/%m/%Y") if moment else ""
+
+
 def format_datetime_vi(moment: datetime) -> str:
     """ "14 giờ 30 phút, ngày 03/12/2026", in Vietnam time (as receipts give the filing time)."""
     local = _local(moment)
     return _("%(hour)s giờ %(minute)s phút, ngày %(date)s") % {
         "hour": f"{local.hour:02d}",
         "minute": f"{local.minute:02d}",
-        "date": local.strftime("%d/%m/%Y"),
+        "date": format_date_vi(local),
     }
 
 

@@ -112,21 +112,30 @@ def render_notice(dossier: Dossier, event: DossierEvent, *, invariant: bool = Fa
     body += _specific(dossier, event)
     body.append(Text(str(template.closing)))
     officer = event.actor.get_full_name() if event.actor_id else ""
-    slip = Slip(
+    slip = _slip(
+        template, dossier, agency, event.at, body,
+        signatures=(Signature(title=_("Người lập phiếu"), name=officer),),
+    )  # fmt: skip
+    return render(slip, invariant=invariant)
+
+
+def _slip(template: SlipTemplate, dossier: Dossier, agency, at, body, **extra) -> Slip:
+    """The frame every slip shares: the agency, number, title, place and date, the QR code to
+    the public lookup, and the template's number and version in the footer."""
+    return Slip(
         agency=agency.name if agency else _("Cơ quan giải quyết"),
         parent_agency=agency.parent.name if agency and agency.parent_id else "",
         number=f"{template.number}/{dossier.code}",
         title=str(template.title),
         place=dossier.province.short_name if dossier.province_id else "",
-        date=timezone.localtime(event.at).date(),
+        date=timezone.localtime(at).date(),
         body=body,
-        signatures=(Signature(title=_("Người lập phiếu"), name=officer),),
         qr=QRCode(data=tracking_url(dossier), caption=_("Tra cứu hồ sơ")),
         footer=_("Mẫu số %(n)s, phiên bản %(v)s. In từ hệ thống một cửa điện tử motcua.")
         % {"n": template.number, "v": template.version},
         subject=f"{template.title} {dossier.code}",
+        **extra,
     )
-    return render(slip, invariant=invariant)
 
 
 def _specific(dossier: Dossier, event: DossierEvent) -> list:
@@ -216,17 +225,5 @@ def render_process_control(dossier: Dossier, *, invariant: bool = False) -> byte
         ),
         Text(str(template.closing)),
     ]
-    slip = Slip(
-        agency=agency.name if agency else _("Cơ quan giải quyết"),
-        parent_agency=agency.parent.name if agency and agency.parent_id else "",
-        number=f"{template.number}/{dossier.code}",
-        title=str(template.title),
-        place=dossier.province.short_name if dossier.province_id else "",
-        date=timezone.localtime(dossier.finished_at or timezone.now()).date(),
-        body=body,
-        qr=QRCode(data=tracking_url(dossier), caption=_("Tra cứu hồ sơ")),
-        footer=_("Mẫu số %(n)s, phiên bản %(v)s. In từ hệ thống một cửa điện tử motcua.")
-        % {"n": template.number, "v": template.version},
-        subject=f"{template.title} {dossier.code}",
-    )
+    slip = _slip(template, dossier, agency, dossier.finished_at or timezone.now(), body)
     return render(slip, invariant=invariant)

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.models import Role
 from motcua.core import audit
-from motcua.core.calendar import WorkingCalendar
+from motcua.core.calendar import DAY, HOUR, WORKING_DAY, WorkingCalendar
 
 from . import deadlines
 from .models import Dossier, DossierStep, Process, ProcessStep, StepKind
@@ -91,14 +91,13 @@ def process_for(procedure, province) -> tuple[Step, ...]:
 def budget_days(steps, limit) -> list[Decimal | None]:
     """Each step's budget in working days for a legal limit (``deadlines.Limit``): None where
     the limit is not counted in days or hours."""
-    if limit is None:
+    unit = str(limit.unit or "") if limit is not None else ""
+    if unit not in (WORKING_DAY, DAY, HOUR):
         return [None for _ in steps]
     value = Decimal(str(limit.value))
-    unit = str(limit.unit or "")
-    if "hour" in unit:
-        value = value / 8
-    elif "month" in unit or "year" in unit:
-        return [None for _ in steps]
+    if unit == HOUR:  # working hours, in working days of the office sessions
+        day = WorkingCalendar.current().hours().day_length
+        value = value * 3600 / Decimal(day.total_seconds())
     return [(value * step.share / 100).quantize(Decimal("0.1")) for step in steps]
 
 
@@ -197,11 +196,7 @@ def record(dossier: Dossier, action: str, *, actor, now: datetime) -> None:
         _open(dossier, steps, kind, actor=actor, now=now, agency=dossier.holding_agency,
               due=dossier.holding_due_at)  # fmt: skip
         return
-    officer = None
-    if kind == StepKind.PROCESSING and action != "accept":
-        officer = dossier.assigned_to
-    elif kind == StepKind.RETURN:
-        officer = None
+    officer = dossier.assigned_to if kind == StepKind.PROCESSING and action != "accept" else None
     _open(dossier, steps, kind, actor=actor, now=now, officer=officer)
 
 

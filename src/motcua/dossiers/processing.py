@@ -19,13 +19,13 @@ import structlog
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from motcua.accounts.access import scope_of
 from motcua.accounts.models import Permission
 from motcua.core import audit, outbox, rows
 from motcua.core.calendar import WorkingCalendar
+from motcua.core.pdf import format_date_vi
 from motcua.results import services as results
 from motcua.units.models import Agency
 
@@ -165,10 +165,6 @@ def _reasons(inputs: dict[str, Any], what: str) -> str:
     return str(inputs["reasons"]).strip()
 
 
-def _day(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "d/m/Y") if moment else ""
-
-
 # --- Effects: what each action changes besides the state ------------------------------------
 
 Effect = Callable[..., dict | None]
@@ -206,7 +202,7 @@ def _accept(dossier, *, actor, now, **inputs):
     deadlines.start(dossier, now)
     return {
         "public_text": _("Đã tiếp nhận hồ sơ; ngày hẹn trả kết quả %(day)s.")
-        % {"day": _day(dossier.appointment_at)}
+        % {"day": format_date_vi(dossier.appointment_at)}
     }
 
 
@@ -261,7 +257,7 @@ def _supplement_arrived(dossier, *, actor, now, note="", **inputs):
     return {
         "state": state,
         "public_text": _("Đã nhận hồ sơ bổ sung; ngày hẹn trả kết quả mới %(day)s.")
-        % {"day": _day(dossier.appointment_at)},
+        % {"day": format_date_vi(dossier.appointment_at)},
         "note": note,
     }
 
@@ -348,13 +344,13 @@ def _apologise(dossier, *, actor, now, new_date=None, **inputs):
                 "Phải xin lỗi và hẹn lại chậm nhất 1 ngày làm việc trước ngày hẹn trả "
                 "(%(day)s); đã quá thời điểm đó."
             )
-            % {"day": _day(current)},
+            % {"day": format_date_vi(current)},
         )
     if not isinstance(new_date, datetime):
         problems["new_date"] = _("Hãy chọn ngày hẹn trả kết quả mới.")
     elif new_date <= current:
         problems["new_date"] = _("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(day)s).") % {
-            "day": _day(current)
+            "day": format_date_vi(current)
         }
     if problems:
         raise InvalidInput(problems)
@@ -364,7 +360,7 @@ def _apologise(dossier, *, actor, now, new_date=None, **inputs):
         "public_text": _(
             "Cơ quan xin lỗi vì chậm trả kết quả (%(reasons)s) và hẹn lại ngày %(day)s."
         )
-        % {"reasons": inputs["reasons"], "day": _day(new_date)},
+        % {"reasons": inputs["reasons"], "day": format_date_vi(new_date)},
         "note": inputs["reasons"],
     }
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from motcua.accounts.access import scope_of
 from motcua.accounts.models import Permission
-from motcua.core.pdf import Field, Slip, Table, render_slip
+from motcua.core.pdf import Field, Slip, Table, format_date_vi, render_slip
 from motcua.units.models import Agency, Commune, Province
 
 from .models import Dossier, DossierEvent, Status, Timing
@@ -225,10 +225,6 @@ def _moment(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
-def _day(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
-
-
 def _hand_offs(ids: list[int]) -> dict[int, list[str]]:
     """Each dossier's hand-offs to another agency: "dd/mm/yyyy: what the timeline says" (the
     event's public text names the agency it went to; its ``agency`` is the one sending it)."""
@@ -239,7 +235,7 @@ def _hand_offs(ids: list[int]) -> dict[int, list[str]]:
         .values_list("dossier_id", "at", "public_text")
     )
     for dossier_id, at, text in events:
-        found.setdefault(dossier_id, []).append(f"{_day(at)}: {text}")
+        found.setdefault(dossier_id, []).append(f"{format_date_vi(at)}: {text}")
     return found
 
 
@@ -248,7 +244,7 @@ def _returned(dossier: Dossier) -> str:
     appointment (the legal deadline when no appointment was classified)."""
     if dossier.status not in (Status.DONE, Status.RETURNED):
         return ""
-    day = _day(dossier.returned_at or dossier.finished_at)
+    day = format_date_vi(dossier.returned_at or dossier.finished_at)
     timing = dossier.timing_committed or dossier.timing_legal
     label = str(Timing(timing).label) if timing in Timing.values else ""
     return " — ".join(part for part in (day, label) if part)

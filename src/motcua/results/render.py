@@ -16,7 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.core.pdf import QRCode, Signature, Slip, Text, format_datetime_vi, render_slip
+from motcua.core.pdf import (
+    QRCode,
+    Signature,
+    Slip,
+    Text,
+    format_date_vi,
+    format_datetime_vi,
+    render_slip,
+)
 from motcua.notifications.services import site_url
 
 from .models import ResultTemplate
@@ -54,10 +62,6 @@ def check_template(body: str) -> None:
         raise TemplateProblem(str(error)) from error
 
 
-def _day(moment: datetime | None) -> str:
-    return timezone.localtime(moment).strftime("%d/%m/%Y") if moment else ""
-
-
 def context_of(dossier, decided_at: datetime) -> dict:
     from motcua.portal.filing import answer_rows
 
@@ -68,8 +72,8 @@ def context_of(dossier, decided_at: datetime) -> dict:
         "procedure": dossier.procedure.name,
         "agency": dossier.resolving_agency.name,
         "province": dossier.province.name if dossier.province_id else "",
-        "received": _day(dossier.received_at),
-        "decided": _day(decided_at),
+        "received": format_date_vi(dossier.received_at),
+        "decided": format_date_vi(decided_at),
         "answers": dict(dossier.data or {}),
         "answer_lines": lines,
     }

@@ -29,6 +29,7 @@ from pyhanko_certvalidator import ValidationContext
 from . import keys
 from .blocking import outside_event_loop
 from .models import ResultDocument
+from .selectors import issued
 
 log = structlog.get_logger(__name__)
 
@@ -59,18 +60,24 @@ def _claimed(reader: PdfFileReader | None) -> ResultDocument | None:
     match = _CODE.search(keywords)
     if match is None:
         return None
-    return ResultDocument.objects.filter(verification_code=match.group(1)).first()
+    return issued(verification_code=match.group(1))
 
 
 def _lookup(digest: str, reader) -> tuple[ResultDocument | None, bool]:
-    own = (
-        ResultDocument.objects.select_related("dossier__procedure", "agency")
-        .filter(sha256=digest)
-        .first()
-    )
+    own = issued(sha256=digest)
     if own is not None:
         return own, True
     return _claimed(reader), False
+
+
+def _record_problems(verdict: Verdict) -> list[str]:
+    if verdict.result is None:
+        return [_("Không tìm thấy kết quả này trong hệ thống.")]
+    if not verdict.matches_record:
+        # Every issued file is kept with its digest: a copy bearing the code but other bytes
+        # was altered, even where the change falls in bytes the signature leaves unused.
+        return [_("Tệp không trùng khớp với bản kết quả đã cấp.")]
+    return []
 
 
 def verify_pdf(data: bytes, *, issued_here: bool = True) -> Verdict:
@@ -115,13 +122,7 @@ def verify_pdf(data: bytes, *, issued_here: bool = True) -> Verdict:
         verdict.problems.append(_("Tệp có thêm nội dung sau khi ký."))
     if len(signatures) > 1:
         verdict.problems.append(_("Tệp có nhiều chữ ký; chỉ chữ ký cuối cùng được kiểm tra."))
-    if not issued_here:
-        pass
-    elif verdict.result is None:
-        verdict.problems.append(_("Không tìm thấy kết quả này trong hệ thống."))
-    elif not verdict.matches_record:
-        # Every issued file is kept with its digest: a copy bearing the code but other bytes
-        # was altered, even where the change falls in bytes the signature leaves unused.
-        verdict.problems.append(_("Tệp không trùng khớp với bản kết quả đã cấp."))
+    if issued_here:
+        verdict.problems += _record_problems(verdict)
     verdict.valid = not verdict.problems
     return verdict

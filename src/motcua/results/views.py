@@ -20,6 +20,7 @@ from motcua.core.security import too_many_failures_from_address
 from motcua.documents import services as documents
 
 from .models import ResultDocument
+from .selectors import issued
 from .verify import Verdict, verify_pdf
 
 CHECKED = "result_verified"
@@ -58,13 +59,7 @@ class CheckForm(SiteForm):
 
 
 def _record(code: str) -> ResultDocument | None:
-    if not code:
-        return None
-    return (
-        ResultDocument.objects.select_related("dossier__procedure", "agency", "file")
-        .filter(verification_code=code)
-        .first()
-    )
+    return issued(verification_code=code) if code else None
 
 
 def _stored_verdict(result: ResultDocument) -> Verdict:

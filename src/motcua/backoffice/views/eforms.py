@@ -53,17 +53,27 @@ def _procedure(code: str):
     return found[0]
 
 
+def _jump_to_procedure(request: HttpRequest, view: str) -> HttpResponse | None:
+    """The procedure typed in a list's search box (``thu_tuc``): a redirect to its page in
+    ``view``, or None (with a message when no procedure has that code)."""
+    code = request.GET.get("thu_tuc", "").strip()
+    if not code:
+        return None
+    found = procedure_by_code(code)
+    if found is not None:
+        return redirect(view, code=found[0].code)
+    messages.error(request, _("Không có thủ tục mang mã %(code)s.") % {"code": code})
+    return None
+
+
 @never_cache
 @staff_required(Permission.AGENCY_CONFIGURE)
 @require_http_methods(["GET"])
 def form_list(request: HttpRequest) -> HttpResponse:
     province = _province_of(request.user)
-    code = request.GET.get("thu_tuc", "").strip()
-    if code:
-        found = procedure_by_code(code)
-        if found is not None:
-            return redirect("backoffice:form_versions", code=found[0].code)
-        messages.error(request, _("Không có thủ tục mang mã %(code)s.") % {"code": code})
+    jump = _jump_to_procedure(request, "backoffice:form_versions")
+    if jump is not None:
+        return jump
     forms = FormDefinition.objects.filter(generated=False).select_related("procedure")
     forms = forms.filter(province=province) if province else forms.filter(province__isnull=True)
     context = {"forms": forms.order_by("procedure__code", "-version")[:200], "province": province}

@@ -17,13 +17,12 @@ from django.views.decorators.http import require_http_methods
 from motcua.accounts.access import scope_of
 from motcua.accounts.decorators import staff_required
 from motcua.accounts.models import Permission, Role
-from motcua.catalog.selectors import procedure_by_code
 from motcua.core.forms import style_field
 from motcua.dossiers import deadlines, processes
 from motcua.dossiers.models import Process, StepKind
 from motcua.units.models import Agency
 
-from .eforms import _may_edit, _province_of
+from .eforms import _jump_to_procedure, _may_edit, _procedure, _province_of
 
 #: Roles that perform dossier steps (an administrator or a supervisor does not).
 STEP_ROLES = (Role.CLERK, Role.SPECIALIST, Role.LEADER)
@@ -89,13 +88,6 @@ StepFormSet = forms.formset_factory(
 )
 
 
-def _procedure(code: str):
-    found = procedure_by_code(code)
-    if found is None:
-        raise Http404
-    return found[0]
-
-
 def _initial(steps) -> list[dict]:
     return [
         {"kind": s.kind, "role": s.role, "share": s.share,
@@ -118,12 +110,9 @@ def _kept(formset) -> list:
 @require_http_methods(["GET"])
 def process_list(request: HttpRequest) -> HttpResponse:
     province = _province_of(request.user)
-    code = request.GET.get("thu_tuc", "").strip()
-    if code:
-        found = procedure_by_code(code)
-        if found is not None:
-            return redirect("backoffice:process_edit", code=found[0].code)
-        messages.error(request, _("Không có thủ tục mang mã %(code)s.") % {"code": code})
+    jump = _jump_to_procedure(request, "backoffice:process_edit")
+    if jump is not None:
+        return jump
     configured = Process.objects.filter(procedure__isnull=False).select_related("procedure")
     configured = (
         configured.filter(province=province) if province else configured.filter(province=None)
