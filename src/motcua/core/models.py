@@ -183,8 +183,9 @@ class AuditEntry(models.Model):
 
 class OutboxEvent(models.Model):
     """Something other parts must learn about, written in the same transaction as the change
-    (the transactional outbox). Delivered at least once by ``core.outbox``; handlers are
-    idempotent (the event's ``id`` is their key)."""
+    (the transactional outbox). ``core.outbox`` relays it to one :class:`Delivery` per
+    subscriber, each delivered at least once; subscribers are idempotent (the event's ``id``
+    is their key)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     topic = models.CharField(_("loại sự kiện"), max_length=80, db_index=True)
@@ -193,25 +194,101 @@ class OutboxEvent(models.Model):
     aggregate_id = models.CharField(max_length=64, blank=True)
     payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    available_at = models.DateTimeField(default=timezone.now, db_index=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
+    #: When its deliveries were written (one per subscriber of its topic).
+    relayed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ("created_at",)
-        verbose_name = _("sự kiện chờ gửi")
-        verbose_name_plural = _("sự kiện chờ gửi")
+        verbose_name = _("sự kiện")
+        verbose_name_plural = _("sự kiện")
         indexes = (
             models.Index(
-                fields=("available_at",),
-                condition=models.Q(delivered_at__isnull=True),
-                name="core_outbox_pending_idx",
+                fields=("created_at",),
+                condition=models.Q(relayed_at__isnull=True),
+                name="core_outbox_unrelayed_idx",
             ),
         )
 
     def __str__(self) -> str:
         return f"{self.topic} {self.aggregate_id}"
+
+    @property
+    def aggregate_key(self) -> str:
+        return f"{self.aggregate_type}:{self.aggregate_id}" if self.aggregate_id else ""
+
+
+class Delivery(models.Model):
+    """One event for one subscriber (an e-mail sender, the national-portal sync, a webhook…).
+
+    Pending until its subscriber has run without error; a failure is counted and tried again
+    later with back-off, never dropped. Deliveries of one aggregate reach a subscriber in the
+    order of their ids (the order of the events): a later one waits while an earlier one is
+    pending. Administrators see the failing ones and can send them again at once.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.CharField(_("nơi nhận"), max_length=150)
+    #: ``aggregate_type:aggregate_id`` of the event, or "" when order does not matter.
+    aggregate = models.CharField(max_length=130, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    available_at = models.DateTimeField(_("gửi từ"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    last_attempt_at = models.DateTimeField(_("lần thử gần nhất"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = _("lượt gửi sự kiện")
+        verbose_name_plural = _("lượt gửi sự kiện")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("event", "subscriber"), name="core_one_delivery_per_subscriber"
+            ),
+        )
+        indexes = (
+            # The next ready deliveries, and "is an earlier one of this aggregate pending?".
+            models.Index(
+                fields=("subscriber", "id"),
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_delivery_pending_idx",
+            ),
+            models.Index(
+                fields=("subscriber", "aggregate", "id"),
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_delivery_order_idx",
+            ),
+            models.Index(fields=("delivered_at",), name="core_delivery_done_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} ← {self.event_id}"
+
+    @property
+    def failing(self) -> bool:
+        return self.delivered_at is None and self.attempts > 0
+
+
+class OutboxSubscriber(models.Model):
+    """A subscriber's health, shared by every worker: after several failures in a row (the
+    remote system is down, not one bad event) it is paused, with growing pauses, so that a long
+    outage costs one probe now and then instead of a storm of attempts; the first success
+    resumes it and makes its waiting deliveries ready at once."""
+
+    name = models.CharField(_("nơi nhận"), max_length=150, primary_key=True)
+    consecutive_failures = models.PositiveIntegerField(_("số lần lỗi liên tiếp"), default=0)
+    paused_until = models.DateTimeField(_("tạm dừng đến"), null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+    last_success_at = models.DateTimeField(_("gửi được lần cuối"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("nơi nhận sự kiện")
+        verbose_name_plural = _("nơi nhận sự kiện")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CalendarDay(TimeStampedModel):

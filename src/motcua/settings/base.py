@@ -399,12 +399,34 @@ MOTCUA_DRAFT_REMINDER_DAYS = env("MOTCUA_DRAFT_REMINDER_DAYS", 3)  # reminder be
 MOTCUA_DOSSIER_SEQUENCE_START = env("MOTCUA_DOSSIER_SEQUENCE_START", 1)
 # Filing online needs this e-ID level (2 = the card's legal value; 0 lets local accounts file).
 MOTCUA_FILING_MIN_LEVEL = env("MOTCUA_FILING_MIN_LEVEL", 2)
-# Outbox: embedded, events are handled right after each commit; production runs a worker.
+# Outbox: embedded, events are handled right after each commit too (production: workers).
 MOTCUA_OUTBOX_INLINE = env("MOTCUA_OUTBOX_INLINE", MOTCUA_ENV == "embedded")
 MOTCUA_OUTBOX_HANDLER_MODULES = ["motcua.dossiers.handlers"]
 # Public lookup of a dossier by code: wrong answers from one address before a pause.
 MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
 # --- end Filing ------------------------------------------------------------------------------
+
+# --- Background work: Celery workers and beat (motcua.celery, docs/operations.md) ------------
+# Embedded, the broker is a folder (no server to run); production names Redis or RabbitMQ,
+# e.g. redis://host:6379/0 or amqp://user:password@host:5672//.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+_broker_folder = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"data_folder_in": str(_broker_folder), "data_folder_out": str(_broker_folder)}
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {"visibility_timeout": 3600}
+)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is run again, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat: how often the outbox is dispatched (seconds) and the nightly jobs' hour.
+MOTCUA_OUTBOX_INTERVAL = env("MOTCUA_OUTBOX_INTERVAL", 1.0)
+MOTCUA_NIGHTLY_HOUR = env("MOTCUA_NIGHTLY_HOUR", 1)
+# --- end Background work ---------------------------------------------------------------------
 
 # --- PDF slips (motcua.core.pdf) -------------------------------------------------------------
 # Folder holding DejaVuSans.ttf and DejaVuSans-Bold.ttf (Debian package fonts-dejavu-core,

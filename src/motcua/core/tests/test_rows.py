@@ -34,4 +34,4 @@ def test_a_row_with_a_client_side_key_keeps_it():
     assert isinstance(event.pk, uuid.UUID)
     stored = OutboxEvent.objects.get(pk=event.pk)
     assert stored.payload == {"code": "X-1"}
-    assert stored.delivered_at is None
+    assert stored.relayed_at is None

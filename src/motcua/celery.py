@@ -1,0 +1,53 @@
+"""The Celery application: workers run the outbox and the scheduled jobs (beat).
+
+Production: ``celery -A motcua worker`` (as many as needed, on any machines) and exactly one
+``celery -A motcua beat``, on Redis or RabbitMQ (``CELERY_BROKER_URL``). Embedded, ``make run``
+starts one worker with beat inside it, on a folder broker (no server to install).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
+
+app = Celery("motcua")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+def beat_schedule(settings) -> dict:
+    """What beat runs, and when (Asia/Ho_Chi_Minh)."""
+    nightly = settings.MOTCUA_NIGHTLY_HOUR
+    every_second = float(settings.MOTCUA_OUTBOX_INTERVAL)
+    return {
+        # Stale ticks are dropped rather than piled up behind a busy worker.
+        "outbox": {
+            "task": "motcua.core.dispatch_outbox",
+            "schedule": every_second,
+            "options": {"expires": max(every_second * 5, 5)},
+        },
+        "deadlines": {"task": "motcua.dossiers.flag_deadlines", "schedule": crontab(minute="*/10")},
+        "quarantine": {
+            "task": "motcua.documents.rescan_quarantined",
+            "schedule": crontab(minute="*/10"),
+        },
+        "drafts": {
+            "task": "motcua.dossiers.expire_drafts",
+            "schedule": crontab(hour=nightly, minute=15),
+        },
+        "registrations": {
+            "task": "motcua.accounts.purge_registrations",
+            "schedule": crontab(hour=nightly, minute=30),
+        },
+    }
+
+
+@app.on_after_finalize.connect
+def _schedule(sender, **kwargs) -> None:
+    from django.conf import settings
+
+    sender.conf.beat_schedule = beat_schedule(settings)
