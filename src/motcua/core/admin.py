@@ -1,5 +1,6 @@
 """The audit log in the admin: a read-only list for system administrators; the working-day
-calendar, which they extend when the government announces holidays and day swaps."""
+calendar, which they extend when the government announces holidays and day swaps; the outbox's
+deliveries and subscribers, where failures show and can be sent again."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from . import audit, outbox
 from .calendar import WorkingCalendar
-from .models import AuditEntry, CalendarDay
+from .models import AuditEntry, CalendarDay, Delivery, OutboxSubscriber
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -128,3 +130,83 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset.exclude(source=CalendarDay.Source.DATA))
         WorkingCalendar.invalidate()
+
+
+class SystemAdminOnly:
+    """Visible to system administrators only."""
+
+    def has_module_permission(self, request) -> bool:
+        return _is_system_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _is_system_admin(request.user)
+
+
+class DeliveryState(admin.SimpleListFilter):
+    title = _("tình trạng")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (
+            ("failing", _("đang lỗi, sẽ thử lại")),
+            ("pending", _("đang chờ gửi")),
+            ("delivered", _("đã gửi")),
+        )
+
+    def queryset(self, request, queryset):
+        if self.value() == "failing":
+            return queryset.filter(delivered_at__isnull=True, attempts__gt=0)
+        if self.value() == "pending":
+            return queryset.filter(delivered_at__isnull=True)
+        if self.value() == "delivered":
+            return queryset.filter(delivered_at__isnull=False)
+        return queryset
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(SystemAdminOnly, ReadOnlyAdmin):
+    """Every event to every subscriber: what failed, why, when it is tried again."""
+
+    list_display = (
+        "id", "subscriber", "topic", "aggregate", "attempts", "last_error", "available_at",
+        "delivered_at",
+    )  # fmt: skip
+    list_filter = (DeliveryState, "subscriber")
+    search_fields = ("aggregate", "event__topic")
+    list_select_related = ("event",)
+    readonly_fields = (*(f.name for f in Delivery._meta.fields), "payload")
+    actions = ("send_again",)
+    show_full_result_count = False  # no count(*) over millions of rows on every page
+
+    @admin.display(description=_("loại sự kiện"))
+    def topic(self, obj: Delivery) -> str:
+        return obj.event.topic
+
+    @admin.display(description=_("nội dung"))
+    def payload(self, obj: Delivery) -> dict:
+        return obj.event.payload
+
+    @admin.action(description=_("Gửi lại ngay các lượt đã chọn"))
+    def send_again(self, request, queryset):
+        count = outbox.retry_now(queryset)
+        audit.record("outbox_retry", actor=request.user, request=request, count=count)
+        self.message_user(request, _("Đã đưa %(n)d lượt vào hàng gửi lại.") % {"n": count})
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not _is_system_admin(request.user):
+            return {}
+        return actions
+
+
+@admin.register(OutboxSubscriber)
+class OutboxSubscriberAdmin(SystemAdminOnly, ReadOnlyAdmin):
+    list_display = ("name", "consecutive_failures", "paused_until", "last_success_at", "last_error")
+    actions = ("resume",)
+
+    @admin.action(description=_("Tiếp tục gửi ngay (thử lại các lượt đang chờ)"))
+    def resume(self, request, queryset):
+        names = list(queryset.values_list("name", flat=True))
+        count = outbox.retry_now(Delivery.objects.filter(subscriber__in=names))
+        audit.record("outbox_resume", actor=request.user, request=request, count=count)
+        self.message_user(request, _("Đã đưa %(n)d lượt vào hàng gửi lại.") % {"n": count})

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Lõi hệ thống"
 
     def ready(self) -> None:
-        from . import signals
+        from . import metrics, signals
 
         signals.connect()
+        metrics.register()

@@ -50,6 +50,8 @@ class AuditEntryQuerySet(models.QuerySet):
 
 #: How the audit log's actions read in Vietnamese (an action without a label shows its code).
 ACTION_LABELS = {
+    "outbox_retry": _("Gửi lại sự kiện"),
+    "outbox_resume": _("Tiếp tục gửi cho một nơi nhận"),
     "login": _("Đăng nhập"),
     "logout": _("Đăng xuất"),
     "login_failed": _("Đăng nhập không thành công"),

@@ -426,6 +426,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat: how often the outbox is dispatched (seconds) and the nightly jobs' hour.
 MOTCUA_OUTBOX_INTERVAL = env("MOTCUA_OUTBOX_INTERVAL", 1.0)
 MOTCUA_NIGHTLY_HOUR = env("MOTCUA_NIGHTLY_HOUR", 1)
+# /healthz reports the outbox "late" when a delivery has waited longer than this (seconds).
+MOTCUA_HEALTH_OUTBOX_LAG = env("MOTCUA_HEALTH_OUTBOX_LAG", 60)
 # --- end Background work ---------------------------------------------------------------------
 
 # --- PDF slips (motcua.core.pdf) -------------------------------------------------------------

@@ -17,7 +17,7 @@ from motcua.core.text import fold, nfc, sort_key
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok", "outbox": "ok"}
 
 
 @pytest.mark.django_db
@@ -31,6 +31,50 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+    assert response.json()["database"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_broker_when_it_is_down(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    from motcua.celery import app
+
+    app.conf.broker_url = settings.CELERY_BROKER_URL
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = "filesystem://"
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+    assert response.json()["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_outbox_is_late_without_failing(client, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from motcua.core.models import Delivery, OutboxEvent
+
+    event = OutboxEvent.objects.create(topic="dossier.submitted")
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    Delivery.objects.create(event=event, subscriber="somewhere")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["outbox"] == "late"
+
+
+@pytest.mark.django_db
+def test_metrics_show_the_outbox_backlog(client):
+    from motcua.core.models import Delivery, OutboxEvent
+
+    event = OutboxEvent.objects.create(topic="dossier.submitted")
+    Delivery.objects.create(event=event, subscriber="motcua.tests.portal", attempts=2)
+    body = client.get("/metrics").content.decode()
+    assert 'motcua_outbox_pending_deliveries{subscriber="motcua.tests.portal"} 1.0' in body
+    assert 'motcua_outbox_failing_deliveries{subscriber="motcua.tests.portal"} 1.0' in body
+    assert "motcua_outbox_oldest_pending_seconds" in body
 
 
 @pytest.mark.django_db
