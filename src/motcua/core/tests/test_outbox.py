@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from motcua.core import outbox
@@ -204,20 +204,42 @@ def test_send_again_makes_failed_deliveries_ready_at_once(subscribers):
     assert portal.seen == [("A", "1")]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_many_workers_at_once_deliver_each_event_once_in_order(subscribers):
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent claims need PostgreSQL's row locks (SQLite has one writer)")
-    mail, portal = subscribers
-    aggregates = [f"D{i}" for i in range(12)]
-    for n in range(1, 6):
-        for aggregate in aggregates:
-            _emit(aggregate, str(n))
-
+def _in_own_connection(function) -> None:
+    """Run ``function`` in a thread of its own, so it commits outside the test's transaction."""
     errors: list[BaseException] = []
+
+    def run():
+        try:
+            function()
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert not errors, errors
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks are PostgreSQL's")
+def test_many_workers_at_once_deliver_each_event_once_in_order(subscribers):
+    mail, portal = subscribers
+    aggregates = [f"concurrent-{i}" for i in range(12)]
+
+    def emit_all():
+        for n in range(1, 6):
+            for aggregate in aggregates:
+                _emit(aggregate, str(n))
+
+    _in_own_connection(emit_all)
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
 
     def work():
         try:
+            start.wait()
             for _ in range(40):
                 outbox.relay()
                 for name in ("test.mail", "test.portal"):
@@ -225,7 +247,7 @@ def test_many_workers_at_once_deliver_each_event_once_in_order(subscribers):
         except BaseException as error:  # reported below
             errors.append(error)
         finally:
-            connection.close()
+            connections.close_all()
 
     workers = [threading.Thread(target=work) for _ in range(4)]
     for worker in workers:
@@ -233,6 +255,11 @@ def test_many_workers_at_once_deliver_each_event_once_in_order(subscribers):
     for worker in workers:
         worker.join()
 
+    def clean_up():
+        OutboxEvent.objects.filter(aggregate_id__in=aggregates).delete()
+        OutboxSubscriber.objects.filter(name__in=("test.mail", "test.portal")).delete()
+
+    _in_own_connection(clean_up)
     assert errors == []
     for recorder in (mail, portal):
         assert len(recorder.seen) == 60  # each once
