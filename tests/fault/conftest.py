@@ -151,9 +151,12 @@ class Redis:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         deadline = time.monotonic() + 10
-        while subprocess.run(  # noqa: S603
-            [shutil.which("redis-cli"), "-p", str(self.port), "ping"], capture_output=True
-        ).stdout.strip() != b"PONG":
+        while (
+            subprocess.run(  # noqa: S603
+                [shutil.which("redis-cli"), "-p", str(self.port), "ping"], capture_output=True
+            ).stdout.strip()
+            != b"PONG"
+        ):
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.1)
 

@@ -25,9 +25,7 @@ def _assert_exactly_once_in_order(probe, last: int) -> None:
         assert probe.order(aggregate) == list(range(1, last + 1))
 
 
-def test_a_worker_killed_in_the_middle_of_a_delivery_loses_and_doubles_nothing(
-    fresh, redis, probe
-):
+def test_a_worker_killed_in_the_middle_of_a_delivery_loses_and_doubles_nothing(fresh, redis, probe):
     probe.hold_at = 5  # the fifth call hangs: the worker is inside the subscriber
     queue = f"q-{uuid.uuid4().hex[:6]}"
     worker = fresh.start_worker(redis.url, probe, queue)

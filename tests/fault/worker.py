@@ -8,7 +8,7 @@ import sys
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
