@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.accounts",
     "motcua.notifications",
     "motcua.integrations",
+    "motcua.integrations.portal",  # label portal_sync: status sync with the national portal
     "motcua.units",
     "motcua.catalog",
     "motcua.documents",
@@ -272,6 +273,21 @@ MOTCUA_POPULATION_URL = env("MOTCUA_POPULATION_URL", "http://127.0.0.1:8001/demo
 MOTCUA_POPULATION_TIMEOUT = env("MOTCUA_POPULATION_TIMEOUT", 3.0)
 # --- end Population database -----------------------------------------------------------------
 
+# --- National portal: status sync (motcua.integrations.portal, docs/integrations.md) ---------
+# `demo` talks to the bundled demo receiver (python -m motcua.integrations.portal.receiver,
+# port 8002, started by `make run`); `dvcqg` to the national portal; `disabled` pushes nothing.
+MOTCUA_PORTAL_SYNC = env("MOTCUA_PORTAL_SYNC", "demo")
+MOTCUA_PORTAL_SYNC_URL = env("MOTCUA_PORTAL_SYNC_URL", "http://127.0.0.1:8002/api")
+MOTCUA_PORTAL_SYNC_TOKEN_URL = env(
+    "MOTCUA_PORTAL_SYNC_TOKEN_URL", "http://127.0.0.1:8002/oauth/token"
+)
+MOTCUA_PORTAL_SYNC_CLIENT_ID = env("MOTCUA_PORTAL_SYNC_CLIENT_ID", "motcua-demo")
+MOTCUA_PORTAL_SYNC_CLIENT_SECRET = env("MOTCUA_PORTAL_SYNC_CLIENT_SECRET", "motcua-demo-secret")
+MOTCUA_PORTAL_SYNC_TIMEOUT = env("MOTCUA_PORTAL_SYNC_TIMEOUT", 5.0)
+# The nightly reconciliation looks up the dossiers changed in this many days.
+MOTCUA_PORTAL_SYNC_RECONCILE_DAYS = env("MOTCUA_PORTAL_SYNC_RECONCILE_DAYS", 2.0)
+# --- end National portal ---------------------------------------------------------------------
+
 LOG_FORMAT = env("MOTCUA_LOG_FORMAT", "console")
 LOG_LEVEL = env("MOTCUA_LOG_LEVEL", "INFO")
 LOGGING = {
@@ -401,7 +417,10 @@ MOTCUA_DOSSIER_SEQUENCE_START = env("MOTCUA_DOSSIER_SEQUENCE_START", 1)
 MOTCUA_FILING_MIN_LEVEL = env("MOTCUA_FILING_MIN_LEVEL", 2)
 # Outbox: embedded, events are handled right after each commit too (production: workers).
 MOTCUA_OUTBOX_INLINE = env("MOTCUA_OUTBOX_INLINE", MOTCUA_ENV == "embedded")
-MOTCUA_OUTBOX_HANDLER_MODULES = ["motcua.dossiers.handlers"]
+MOTCUA_OUTBOX_HANDLER_MODULES = [
+    "motcua.dossiers.handlers",
+    "motcua.integrations.portal.handlers",
+]
 # Public lookup of a dossier by code: wrong answers from one address before a pause.
 MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
 # --- end Filing ------------------------------------------------------------------------------
