@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("django_prometheus.urls")),
     path("quan-tri/", admin.site.urls),
     path("api/", include("motcua.api.urls")),
+    path("tai-khoan/nhan-thong-bao/", include("motcua.notifications.account_urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
     path("thu-nghiem/", include("motcua.notifications.urls")),

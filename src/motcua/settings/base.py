@@ -257,6 +257,16 @@ EMAIL_USE_TLS = env("MOTCUA_EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env("MOTCUA_EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env("MOTCUA_EMAIL_FROM", "Cổng dịch vụ công motcua <no-reply@motcua.local>")
 MOTCUA_SMS_GATEWAY = env("MOTCUA_SMS_GATEWAY", "demo")
+# The `http` gateway (notifications/sms.py): its URL (empty with the demo mailbox on: this
+# site's demo gateway at /thu-nghiem/sms/), key, brandname and timeout in seconds.
+MOTCUA_SMS_GATEWAY_URL = env("MOTCUA_SMS_GATEWAY_URL", "")
+MOTCUA_SMS_GATEWAY_KEY = env("MOTCUA_SMS_GATEWAY_KEY", "demo-sms-key")
+MOTCUA_SMS_GATEWAY_SENDER = env("MOTCUA_SMS_GATEWAY_SENDER", "MOTCUA")
+MOTCUA_SMS_GATEWAY_TIMEOUT = env("MOTCUA_SMS_GATEWAY_TIMEOUT", 5.0)
+# Channels of event messages (in-app is always on), and attempts of a failed one before it
+# waits for an administrator's "Gửi lại" (docs/notifications.md).
+MOTCUA_NOTIFICATION_CHANNELS = env("MOTCUA_NOTIFICATION_CHANNELS", ["email", "sms", "inapp"])
+MOTCUA_NOTIFICATION_MAX_ATTEMPTS = env("MOTCUA_NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- Business registry: organisations by tax code --------------------------------------------
 MOTCUA_BUSINESS_REGISTRY = env("MOTCUA_BUSINESS_REGISTRY", "demo")
@@ -419,6 +429,7 @@ MOTCUA_FILING_MIN_LEVEL = env("MOTCUA_FILING_MIN_LEVEL", 2)
 MOTCUA_OUTBOX_INLINE = env("MOTCUA_OUTBOX_INLINE", MOTCUA_ENV == "embedded")
 MOTCUA_OUTBOX_HANDLER_MODULES = [
     "motcua.dossiers.handlers",
+    "motcua.notifications.handlers",
     "motcua.integrations.portal.handlers",
 ]
 # Public lookup of a dossier by code: wrong answers from one address before a pause.
