@@ -441,6 +441,8 @@ MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
 # e.g. redis://host:6379/0 or amqp://user:password@host:5672//.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
 _broker_folder = VAR_DIR / "broker"
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _broker_folder.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {"data_folder_in": str(_broker_folder), "data_folder_out": str(_broker_folder)}
     if CELERY_BROKER_URL.startswith("filesystem")
