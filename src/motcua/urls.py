@@ -12,6 +12,8 @@ urlpatterns = [
     path("tai-khoan/nhan-thong-bao/", include("motcua.notifications.account_urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("thu-nghiem/thanh-toan/", include("motcua.payments.demo_urls")),  # demo bank only
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("thu-nghiem/", include("motcua.notifications.urls")),
     path("", include("motcua.documents.urls")),  # /tep/<id>/, /tai-khoan/kho-du-lieu/
     path("", include("motcua.results.urls")),  # /xac-thuc/

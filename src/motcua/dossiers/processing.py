@@ -60,8 +60,26 @@ def _agency(dossier: Dossier, over: str) -> Agency | None:
     return dossier.resolving_agency
 
 
+class System:
+    """A verified message from outside acting on a dossier (the payment platform's
+    notification confirming a fee): it may take only the actions it is built for, and is
+    recorded with no user (the audit entry and the timeline name no one)."""
+
+    is_authenticated = True
+    pk = None
+
+    def __init__(self, name: str, actions: frozenset[str]):
+        self.name = name
+        self.actions = actions
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def may(actor, dossier: Dossier, transition: workflow.Transition) -> bool:
     """Whether ``actor`` may take ``transition`` on ``dossier`` (state aside)."""
+    if isinstance(actor, System):
+        return transition.action in actor.actions
     if actor is None or not actor.is_authenticated:
         return False
     if transition.actor == workflow.APPLICANT:
@@ -116,7 +134,8 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
     if transition.finishes:
         deadlines.finish(dossier, now)
     dossier.save()
-    processes.record(dossier, action, actor=actor, now=now)
+    user = None if isinstance(actor, System) else actor
+    processes.record(dossier, action, actor=user, now=now)
     public_text = outcome.pop("public_text", None) or _("Hồ sơ: %(action)s.") % {
         "action": transition.label
     }
@@ -128,11 +147,11 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
             action=action,
             public_text=public_text[:500],
             note=str(outcome.pop("note", ""))[:4000],
-            actor=actor,
+            actor=user,
             agency=_agency(dossier, transition.over),
         )
     )
-    audit.record(f"dossier_{action}", actor=actor, obj=dossier, request=request, code=dossier.code)
+    audit.record(f"dossier_{action}", actor=user, obj=dossier, request=request, code=dossier.code)
     outbox.emit(
         "dossier.status_changed",
         aggregate=dossier,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "motcua.forms",
     "motcua.dossiers",
     "motcua.results",
+    "motcua.payments",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
@@ -487,6 +488,27 @@ MOTCUA_SIGNING_TRUST_ROOTS = env("MOTCUA_SIGNING_TRUST_ROOTS", [])
 MOTCUA_VERIFY_MAX_MB = env("MOTCUA_VERIFY_MAX_MB", 20)
 MOTCUA_VERIFY_LIMIT = env("MOTCUA_VERIFY_LIMIT", 30)
 # --- end Electronic results ------------------------------------------------------------------
+# --- Online payment of fees (motcua.payments, docs/payments.md) ----------------------------
+# Providers offered to the citizen, in this order: `national` (the national payment platform's
+# messages) and `gateway` (a card and wallet gateway). Each URL left empty means the demo bank
+# pages of this site (MOTCUA_PAYMENT_DEMO), reached at MOTCUA_SITE_URL.
+MOTCUA_PAYMENT_PROVIDERS = env("MOTCUA_PAYMENT_PROVIDERS", ["national", "gateway"])
+MOTCUA_PAYMENT_NATIONAL_URL = env("MOTCUA_PAYMENT_NATIONAL_URL", "")
+MOTCUA_PAYMENT_NATIONAL_PARTNER_CODE = env("MOTCUA_PAYMENT_NATIONAL_PARTNER_CODE", "MOTCUA")
+MOTCUA_PAYMENT_NATIONAL_SECRET = env("MOTCUA_PAYMENT_NATIONAL_SECRET", "demo-national-secret")
+MOTCUA_PAYMENT_GATEWAY_URL = env("MOTCUA_PAYMENT_GATEWAY_URL", "")
+MOTCUA_PAYMENT_GATEWAY_QUERY_URL = env("MOTCUA_PAYMENT_GATEWAY_QUERY_URL", "")
+MOTCUA_PAYMENT_GATEWAY_TMN_CODE = env("MOTCUA_PAYMENT_GATEWAY_TMN_CODE", "MOTCUA01")
+MOTCUA_PAYMENT_GATEWAY_SECRET = env("MOTCUA_PAYMENT_GATEWAY_SECRET", "demo-gateway-secret")
+MOTCUA_PAYMENT_TIMEOUT = env("MOTCUA_PAYMENT_TIMEOUT", 5.0)
+# A payment still pending this many minutes after it started is asked about (QUERY).
+MOTCUA_PAYMENT_QUERY_AFTER_MINUTES = env("MOTCUA_PAYMENT_QUERY_AFTER_MINUTES", 5)
+# The demo bank pages (refused in production by a system check), and how their
+# server-to-server notification behaves: sent after this many seconds, or never (drop).
+MOTCUA_PAYMENT_DEMO = env("MOTCUA_PAYMENT_DEMO", MOTCUA_ENV == "embedded")
+MOTCUA_PAYMENT_DEMO_NOTIFY_DELAY = env("MOTCUA_PAYMENT_DEMO_NOTIFY_DELAY", 0.0)
+MOTCUA_PAYMENT_DEMO_DROP_NOTIFY = env("MOTCUA_PAYMENT_DEMO_DROP_NOTIFY", False)
+# --- end Online payment ----------------------------------------------------------------------
 # The unit of a catalogue processing time given as a bare number (about 14% of records).
 MOTCUA_DEFAULT_TIME_UNIT = env("MOTCUA_DEFAULT_TIME_UNIT", "working_day")
 # After a supplement: "restart" the processing period (the legal rule) or "resume" it, the
