@@ -1,11 +1,17 @@
 """Structured API errors: a stable code, a Vietnamese and an English message, field details.
 
 {"error": {"code": "invalid", "message": "...", "message_en": "...", "fields": {"limit": [...]}}}
+
+``message`` is Vietnamese, ``message_en`` English, always both; the field messages are in the
+language the client asked for (``Accept-Language``: Vietnamese unless English is preferred).
+The codes and field names never change with the language.
 """
 
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -19,6 +25,14 @@ MESSAGES = {
     "not_authenticated": ("Cần xác thực.", "Authentication required."),
     "permission_denied": ("Không có quyền thực hiện.", "Permission denied."),
     "parse_error": ("Nội dung gửi lên không đọc được.", "Malformed request."),
+    "unsupported_media_type": (
+        "Kiểu nội dung gửi lên không được hỗ trợ.",
+        "Unsupported media type.",
+    ),
+    "authentication_failed": (
+        "Thông tin xác thực không hợp lệ.",
+        "Invalid credentials.",
+    ),
     "error": ("Đã có lỗi xảy ra.", "An error occurred."),
 }
 
@@ -34,36 +48,65 @@ class ApiError(exceptions.APIException):
         *,
         status_code: int = status.HTTP_400_BAD_REQUEST,
         fields: dict | None = None,
+        headers: dict | None = None,
     ):
         super().__init__(detail=message, code=code)
         self.status_code = status_code
-        self.payload = {"code": code, "message": message, "message_en": message_en}
+        self.headers = headers or {}
+        self.payload = {
+            "code": code,
+            "message": message,
+            "message_vi": message,
+            "message_en": message_en,
+        }
         if fields:
             self.payload["fields"] = fields
 
 
 def error_body(code: str, fields: dict | None = None, message: str | None = None) -> dict:
     vi, en = MESSAGES.get(code, MESSAGES["error"])
-    body = {"code": code, "message": message or vi, "message_en": en}
+    vi = message or vi
+    body = {"code": code, "message": vi, "message_vi": vi, "message_en": en}
     if fields:
         body["fields"] = fields
     return {"error": body}
 
 
 def _field_messages(detail) -> dict:
-    if isinstance(detail, dict):
-        return {
-            key: [str(m) for m in (value if isinstance(value, list) else [value])]
-            for key, value in detail.items()
-        }
-    return {
-        "non_field_errors": [str(m) for m in (detail if isinstance(detail, list) else [detail])]
-    }
+    """Field → messages, nested fields flattened (``documents[1].slot``, ``answers.x``)."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(value, path: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if isinstance(key, int):
+                    walk(inner, f"{path}[{key}]")
+                else:
+                    walk(inner, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+            for index, inner in enumerate(value):
+                if inner:
+                    walk(inner, f"{path}[{index}]")
+        else:
+            items = value if isinstance(value, list) else [value]
+            flat.setdefault(path or "non_field_errors", []).extend(str(m) for m in items)
+
+    walk(detail, "")
+    return flat
+
+
+def _in_language(body: dict) -> dict:
+    """``message`` in the language of the request: English when asked for, else Vietnamese."""
+    error = body["error"]
+    english = (translation.get_language() or "vi").startswith("en")
+    error["message"] = error["message_en"] if english else error["message_vi"]
+    return body
 
 
 def exception_handler(exc, context):
     if isinstance(exc, ApiError):
-        return Response({"error": exc.payload}, status=exc.status_code)
+        body = _in_language({"error": dict(exc.payload)})
+        return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
@@ -71,7 +114,28 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body("invalid", _field_messages(exc.detail))
+    elif isinstance(exc, exceptions.MethodNotAllowed):
+        response.data = error_body("method_not_allowed")
+    elif isinstance(exc, exceptions.UnsupportedMediaType):
+        response.data = error_body("unsupported_media_type")
     else:
         code = getattr(exc, "default_code", "error")
         response.data = error_body(code if code in MESSAGES else "error")
+    response.data = _in_language(response.data)
     return response
+
+
+def _json_error(code: str, status_code: int, fields: dict | None = None):
+    from django.http import JsonResponse
+
+    return JsonResponse(_in_language(error_body(code, fields)), status=status_code)
+
+
+@csrf_exempt
+def not_found(request, exception=None, **kwargs):
+    """Any path under /api/ that names no endpoint."""
+    return _json_error("not_found", status.HTTP_404_NOT_FOUND)
+
+
+def server_error(request, *args, **kwargs):
+    return _json_error("error", status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -242,8 +242,11 @@ class ProcedureDetailSerializer(serializers.ModelSerializer):
 
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
-    message = serializers.CharField(help_text="Tiếng Việt")
-    message_en = serializers.CharField()
+    message = serializers.CharField(
+        help_text="Theo Accept-Language (mặc định tiếng Việt) / in the requested language."
+    )
+    message_vi = serializers.CharField(help_text="Tiếng Việt / Vietnamese")
+    message_en = serializers.CharField(help_text="English")
     fields = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()), required=False
     )

@@ -5,10 +5,10 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from motcua.catalog.selectors import Filters, list_entries, procedure_by_code
 
+from .client_views import ClientView
 from .errors import ApiError
 from .serializers import (
     EntryPageSerializer,
@@ -23,7 +23,7 @@ ERRORS = {
 }
 
 
-class ProcedureListView(APIView):
+class ProcedureListView(ClientView):
     @extend_schema(
         operation_id="procedures_list",
         summary="Tìm kiếm, liệt kê thủ tục hành chính",
@@ -61,7 +61,7 @@ class ProcedureListView(APIView):
         return Response({"count": page.count, "results": results})
 
 
-class ProcedureDetailView(APIView):
+class ProcedureDetailView(ClientView):
     @extend_schema(
         operation_id="procedures_retrieve",
         summary="Chi tiết một thủ tục hành chính",

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "oauth2_provider",  # the API's client-credentials grant only (docs/adr/0004)
     "django_prometheus",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -172,6 +173,33 @@ SPECTACULAR_SETTINGS = {
 MOTCUA_SEARCH_CANDIDATES = env("MOTCUA_SEARCH_CANDIDATES", 200)
 MOTCUA_PAGE_SIZE = env("MOTCUA_PAGE_SIZE", 20)
 MOTCUA_API_MAX_LIMIT = env("MOTCUA_API_MAX_LIMIT", 100)
+
+# --- API v1 for client systems (docs/api.md) -------------------------------------------------
+# Requests a minute per client system (a client may have its own number in the admin).
+MOTCUA_API_RATE_PER_MINUTE = env("MOTCUA_API_RATE_PER_MINUTE", 600)
+# Requests a minute per address without credentials (the public reads).
+MOTCUA_API_ANON_RATE_PER_MINUTE = env("MOTCUA_API_ANON_RATE_PER_MINUTE", 300)
+MOTCUA_API_TOKEN_SECONDS = env("MOTCUA_API_TOKEN_SECONDS", 3600)
+# Webhook delivery: seconds to wait for a receiver, attempts before giving up.
+MOTCUA_WEBHOOK_TIMEOUT = env("MOTCUA_WEBHOOK_TIMEOUT", 10.0)
+MOTCUA_WEBHOOK_MAX_ATTEMPTS = env("MOTCUA_WEBHOOK_MAX_ATTEMPTS", 12)
+# Receivers at private or loopback addresses are refused unless allowed (tests, embedded).
+MOTCUA_WEBHOOK_ALLOW_PRIVATE = env("MOTCUA_WEBHOOK_ALLOW_PRIVATE", MOTCUA_ENV != "production")
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "procedures:read": "Đọc danh mục thủ tục",
+        "dossiers:read": "Tra cứu tình trạng hồ sơ",
+        "dossiers:write": "Nộp hồ sơ thay người dân",
+        "supplements:write": "Gửi giấy tờ bổ sung",
+        "webhooks:manage": "Quản lý webhook",
+    },
+    "SCOPES_BACKEND_CLASS": "motcua.api.auth.ClientScopes",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": MOTCUA_API_TOKEN_SECONDS,
+    "OIDC_ENABLED": False,
+    "PKCE_REQUIRED": False,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,  # only the token's checksum is kept
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # --- e-ID: login with VNeID (OpenID Connect) ------------------------------------------------
 # See docs/identity.md. The defaults talk to the bundled test provider (`motcua-eid`, port 8001).
@@ -432,6 +460,7 @@ MOTCUA_OUTBOX_HANDLER_MODULES = [
     "motcua.dossiers.handlers",
     "motcua.notifications.handlers",
     "motcua.integrations.portal.handlers",
+    "motcua.api.webhooks",
 ]
 # Public lookup of a dossier by code: wrong answers from one address before a pause.
 MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
