@@ -5,6 +5,7 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 EID_PORT ?= 8001
+PORTAL_PORT ?= 8002
 WORKERS ?= 2
 BENCH ?= search_latency
 VENV := .venv
@@ -31,7 +32,8 @@ browser:
 	scripts/install-system-packages test
 
 ## Serve the portal on http://$(HOST):$(PORT) with SQLite, the real catalogue, demo accounts
-## and the bundled e-ID test provider on 127.0.0.1:$(EID_PORT).
+## the bundled e-ID test provider on 127.0.0.1:$(EID_PORT) and the demo national portal on
+## 127.0.0.1:$(PORTAL_PORT).
 run: export EID_ISSUER = http://127.0.0.1:$(EID_PORT)/o
 run: export MOTCUA_EID_DISCOVERY_URL = http://127.0.0.1:$(EID_PORT)/o/.well-known/openid-configuration
 run: export EID_REDIRECT_URIS = http://$(HOST):$(PORT)/tai-khoan/vneid/ve/ http://127.0.0.1:$(PORT)/tai-khoan/vneid/ve/ http://localhost:$(PORT)/tai-khoan/vneid/ve/
@@ -39,7 +41,7 @@ run: export EID_POST_LOGOUT_REDIRECT_URIS = http://$(HOST):$(PORT)/ http://127.0
 run: setup system-deps
 	$(BIN)/motcua bootstrap --demo
 	$(BIN)/motcua-eid bootstrap
-	WEB_HOST=$(HOST) WEB_PORT=$(PORT) WEB_WORKERS=$(WORKERS) EID_PORT=$(EID_PORT) \
+	WEB_HOST=$(HOST) WEB_PORT=$(PORT) WEB_WORKERS=$(WORKERS) EID_PORT=$(EID_PORT) PORTAL_PORT=$(PORTAL_PORT) \
 		$(BIN)/honcho start
 
 ## Every test: on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.

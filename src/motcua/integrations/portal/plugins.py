@@ -73,6 +73,15 @@ class DvcqgSync(PortalSync):
         return float(getattr(settings, "MOTCUA_PORTAL_SYNC_TIMEOUT", 10.0))
 
     def check_config(self) -> list[str]:
+        problems = self._missing()
+        if settings.MOTCUA_ENV == "production":
+            for name, value in (("URL", self.url), ("TOKEN_URL", self.token_url)):
+                if value and not value.startswith("https://"):
+                    problems.append(f"MOTCUA_PORTAL_SYNC_{name} must be https in production.")
+        return problems
+
+    def _missing(self) -> list[str]:
+        """What makes a call impossible (refused before any request)."""
         problems = http_config_problems(
             "MOTCUA_PORTAL_SYNC_URL", self.url, "MOTCUA_PORTAL_SYNC_TIMEOUT", self.timeout
         )
@@ -83,10 +92,6 @@ class DvcqgSync(PortalSync):
             problems.append(
                 "MOTCUA_PORTAL_SYNC_CLIENT_ID and MOTCUA_PORTAL_SYNC_CLIENT_SECRET must be set."
             )
-        if settings.MOTCUA_ENV == "production":
-            for name, value in (("URL", self.url), ("TOKEN_URL", self.token_url)):
-                if value and not value.startswith("https://"):
-                    problems.append(f"MOTCUA_PORTAL_SYNC_{name} must be https in production.")
         return problems
 
     # --- the services ---
@@ -125,7 +130,7 @@ class DvcqgSync(PortalSync):
     def _call(
         self, service: str, data: list, *, updating: bool = False, key: str = ""
     ) -> dict[str, Any]:
-        if self.check_config():
+        if self._missing():
             raise PortalSyncError("config")
         body = {"service": service, "isUpdating": "True" if updating else "False", "data": data}
         headers = {"Accept": "application/json"}
