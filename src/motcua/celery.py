@@ -31,6 +31,12 @@ def beat_schedule(settings) -> dict:
             "options": {"expires": max(every_second * 5, 5)},
         },
         "deadlines": {"task": "motcua.dossiers.flag_deadlines", "schedule": crontab(minute="*/10")},
+        # Webhook deliveries waiting for their next attempt (their own back-off).
+        "webhooks": {
+            "task": "motcua.api.deliver_webhooks",
+            "schedule": 5.0,
+            "options": {"expires": 25},
+        },
         "quarantine": {
             "task": "motcua.documents.rescan_quarantined",
             "schedule": crontab(minute="*/10"),
