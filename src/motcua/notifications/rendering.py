@@ -26,7 +26,8 @@ VARIABLES: dict[str, str] = {
     "link": _("đường dẫn đến trang hồ sơ"),
 }
 
-_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+#: Anything between double braces is a placeholder; only a known name gives a value.
+_PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 
 
 class TemplateProblem(ValueError):
@@ -34,7 +35,8 @@ class TemplateProblem(ValueError):
 
 
 def check(text: str) -> None:
-    unknown = sorted({name for name in _PLACEHOLDER.findall(text or "") if name not in VARIABLES})
+    found = {name.strip() for name in _PLACEHOLDER.findall(text or "")}
+    unknown = sorted(name for name in found if name not in VARIABLES)
     if unknown:
         raise TemplateProblem(
             _("Biến không có: %(names)s. Các biến dùng được: %(known)s.")
@@ -47,7 +49,7 @@ def check(text: str) -> None:
 
 def render(text: str, context: dict[str, object]) -> str:
     def value(match: re.Match) -> str:
-        name = match.group(1)
+        name = match.group(1).strip()
         return str(context.get(name) or "") if name in VARIABLES else ""
 
     return _PLACEHOLDER.sub(value, text or "").strip()
