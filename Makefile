@@ -13,7 +13,7 @@ UV := .tools/bin/uv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := motcua.settings
 
-.PHONY: run test lint format migrations-check schema schema-check bench ci setup system-deps browser clean
+.PHONY: run prod-local prod-local-smoke test lint format migrations-check schema schema-check bench ci setup system-deps browser clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -43,6 +43,15 @@ run: setup system-deps
 	$(BIN)/motcua-eid bootstrap
 	WEB_HOST=$(HOST) WEB_PORT=$(PORT) WEB_WORKERS=$(WORKERS) EID_PORT=$(EID_PORT) PORTAL_PORT=$(PORTAL_PORT) \
 		$(BIN)/honcho start
+
+## The production topology on one machine: gunicorn, two Celery workers and beat on RabbitMQ,
+## PostgreSQL, an S3-compatible store (moto) and the demo national portal (docs/operations.md).
+prod-local: setup system-deps
+	scripts/prod-local run
+
+## The same topology, started, walked through by tests/smoke, and stopped (CI runs it).
+prod-local-smoke: setup system-deps
+	scripts/prod-local smoke
 
 ## Every test: on PostgreSQL when DATABASE_URL is set, on SQLite otherwise.
 test: setup browser

@@ -27,6 +27,9 @@ log = structlog.get_logger(__name__)
 
 
 class OutboxCollector:
+    def describe(self):
+        return []  # registering must not query the database (the app is not ready yet)
+
     def collect(self):
         from .models import Delivery, OutboxEvent, OutboxSubscriber
 
