@@ -99,8 +99,12 @@ class Receiver:
 def test_the_health_check_sees_every_dependency(web):
     health = requests.get(f"{web}/healthz", timeout=10).json()
     assert health == {
-        "status": "ok", "database": "ok", "broker": "ok", "storage": "ok", "outbox": "ok",
-    }  # fmt: skip
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "storage": "ok",
+        "outbox": "ok",
+    }
 
 
 def test_public_pages_and_the_catalogue_answer_from_several_web_processes(web):
@@ -133,9 +137,10 @@ def test_a_dossier_filed_through_the_api_reaches_storage_webhook_and_national_po
             "applicant_name": "Nguyễn Thị Hồng Nhung",
             "applicant_pid": "068186001234",
             "applicant_address": {
-                "province": credentials["province"], "commune": credentials["commune"],
+                "province": credentials["province"],
+                "commune": credentials["commune"],
                 "detail": "Số 12, đường Yersin",
-            },  # fmt: skip
+            },
             "applicant_phone": "0912345678",
             "relation": "me",
             "child_name": "Trần Minh Khôi",
@@ -150,10 +155,13 @@ def test_a_dossier_filed_through_the_api_reaches_storage_webhook_and_national_po
             "return_method": "online",
         },
         "documents": [
-            {"slot": "birth_certificate", "name": "giay-chung-sinh.pdf",
-             "content": base64.b64encode(PDF).decode()}
+            {
+                "slot": "birth_certificate",
+                "name": "giay-chung-sinh.pdf",
+                "content": base64.b64encode(PDF).decode(),
+            }
         ],
-    }  # fmt: skip
+    }
     key = f"smoke-{uuid.uuid4()}"
     first = api.post(f"{web}/api/v1/dossiers", json=body, headers={"Idempotency-Key": key})
     assert first.status_code == 201, first.text
