@@ -56,3 +56,11 @@ def private_storage(settings, tmp_path):
     }
     settings.MOTCUA_MALWARE_SCANNER = "demo"
     return location
+
+
+@pytest.fixture(autouse=True)
+def _portal_sync_off(settings):
+    """No test talks to a national portal unless it starts the demo one itself
+    (``motcua/integrations/portal/tests/conftest.py``): the sync's outbox subscriber finds it
+    disabled and is done."""
+    settings.MOTCUA_PORTAL_SYNC = "disabled"
