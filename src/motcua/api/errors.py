@@ -1,20 +1,26 @@
 """Structured API errors: a stable code, a Vietnamese and an English message, field details.
 
-{"error": {"code": "invalid", "message": "...", "message_en": "...", "fields": {"limit": [...]}}}
+{"error": {"code": "invalid", "message": "...", "message_vi": "...", "message_en": "...",
+           "fields": {"limit": [...]}}}
 
-``message`` is Vietnamese, ``message_en`` English, always both; the field messages are in the
-language the client asked for (``Accept-Language``: Vietnamese unless English is preferred).
-The codes and field names never change with the language.
+``message`` is in the language the client asked for (``Accept-Language``: Vietnamese unless
+English is preferred), ``message_vi`` and ``message_en`` are always both there, and so are the
+field messages in that language where a translation exists. The codes and field names never
+change with the language.
 """
 
 from __future__ import annotations
 
+import structlog
 from django.http import Http404
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+log = structlog.get_logger(__name__)
 
 MESSAGES = {
     "invalid": ("Dữ liệu gửi lên không hợp lệ.", "The request is not valid."),
@@ -111,7 +117,12 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # A fault of ours: the client gets the same structured shape, the log the details.
+        log.exception("api.unhandled_error", error=type(exc).__name__)
+        set_rollback()
+        return Response(
+            _in_language(error_body("error")), status=status.HTTP_500_INTERNAL_SERVER_ERROR
+        )
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body("invalid", _field_messages(exc.detail))
     elif isinstance(exc, exceptions.MethodNotAllowed):
