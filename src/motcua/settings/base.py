@@ -537,6 +537,21 @@ MOTCUA_PAYMENT_QUERY_AFTER_MINUTES = env("MOTCUA_PAYMENT_QUERY_AFTER_MINUTES", 5
 MOTCUA_PAYMENT_DEMO = env("MOTCUA_PAYMENT_DEMO", MOTCUA_ENV == "embedded")
 MOTCUA_PAYMENT_DEMO_NOTIFY_DELAY = env("MOTCUA_PAYMENT_DEMO_NOTIFY_DELAY", 0.0)
 MOTCUA_PAYMENT_DEMO_DROP_NOTIFY = env("MOTCUA_PAYMENT_DEMO_DROP_NOTIFY", False)
+# The citizen's browser is sent on to the providers' pages from a form: their origins (and any
+# other the national platform's payment URLs use) are allowed by CSP form-action.
+_payment_origins = [
+    f"{parts.scheme}://{parts.netloc}"
+    for parts in map(
+        urlsplit,
+        [MOTCUA_PAYMENT_NATIONAL_URL, MOTCUA_PAYMENT_GATEWAY_URL]
+        + env("MOTCUA_PAYMENT_FORM_ORIGINS", []),
+    )
+    if parts.netloc
+]
+if _payment_origins:
+    MOTCUA_CSP = MOTCUA_CSP.replace(
+        "form-action 'self'", "form-action 'self' " + " ".join(_payment_origins)
+    )
 # --- end Online payment ----------------------------------------------------------------------
 # The unit of a catalogue processing time given as a bare number (about 14% of records).
 MOTCUA_DEFAULT_TIME_UNIT = env("MOTCUA_DEFAULT_TIME_UNIT", "working_day")
