@@ -37,6 +37,12 @@ def beat_schedule(settings) -> dict:
             "schedule": 5.0,
             "options": {"expires": 25},
         },
+        # Messages whose channel failed, sent again when their next attempt comes.
+        "notifications": {
+            "task": "motcua.notifications.resend_due",
+            "schedule": 60.0,
+            "options": {"expires": 120},
+        },
         "quarantine": {
             "task": "motcua.documents.rescan_quarantined",
             "schedule": crontab(minute="*/10"),

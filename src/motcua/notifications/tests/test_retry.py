@@ -103,3 +103,17 @@ def test_an_administrator_sends_a_failed_message_again_from_the_admin(
 def test_the_message_admin_is_for_system_administrators_only(client, staff):
     login_staff(client, staff["clerk"])
     assert client.get("/quan-tri/notifications/message/").status_code == 302
+
+
+def test_beat_runs_the_resend_every_minute(make_dossier, citizen, staff, deliver, smtp_down):
+    from motcua.celery import beat_schedule
+    from motcua.notifications.tasks import resend_due as task
+
+    entry = beat_schedule(smtp_down)["notifications"]
+    assert (entry["task"], entry["schedule"]) == (task.name, 60.0)
+    dossier = make_dossier(workflow.NEW)
+    processing.accept(dossier.public_id, actor=staff["clerk"])
+    deliver()
+    Message.objects.filter(state="failed").update(next_attempt_at=timezone.now())
+    assert tuple(task.apply().get()) == (0, 1)
+    assert Message.objects.get(user=citizen, channel="email").attempts == 2
