@@ -43,6 +43,12 @@ def beat_schedule(settings) -> dict:
             "schedule": 60.0,
             "options": {"expires": 120},
         },
+        # Payments still pending: QUERY the provider (a delayed or lost notification).
+        "payments": {
+            "task": "motcua.payments.query_pending",
+            "schedule": crontab(minute="*/5"),
+            "options": {"expires": 240},
+        },
         "quarantine": {
             "task": "motcua.documents.rescan_quarantined",
             "schedule": crontab(minute="*/10"),

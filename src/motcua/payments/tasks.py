@@ -1,11 +1,12 @@
 """Scheduled work of the payments app: plain functions, run by ``motcua payments query`` and by
-the scheduler (Celery beat calls :func:`query_pending` every few minutes)."""
+Celery beat (task ``motcua.payments.query_pending``, every 5 minutes)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import structlog
+from celery import shared_task
 from django.conf import settings
 
 from .providers.base import PaymentProviderError
@@ -30,3 +31,9 @@ def query_pending(now=None, *, limit: int = 200) -> dict[str, int]:
         counts[payment.status if payment.status in counts else "pending"] += 1
     log.info("payments.query_pending", **counts)
     return counts
+
+
+@shared_task(name="motcua.payments.query_pending", ignore_result=True)
+def query_pending_task(limit: int = 200) -> dict[str, int]:
+    """Celery beat's entry (every 5 minutes): :func:`query_pending`."""
+    return query_pending(limit=limit)
