@@ -9,6 +9,8 @@ handling the dossier, not the citizen.
 
 from __future__ import annotations
 
+import uuid
+
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from motcua.accounts.contacts import normalise_email, normalise_phone
 from motcua.core.outbox import handler
 from motcua.core.pdf import format_date_vi, format_money
+from motcua.notifications.channels import account_addresses
 from motcua.notifications.services import Recipient, announce
 
 from .models import Dossier, DossierEvent
@@ -57,8 +60,6 @@ def _dossier(event) -> Dossier | None:
 
 
 def _uuid(event) -> bool:
-    import uuid
-
     try:
         uuid.UUID(str(event.aggregate_id))
     except ValueError:
@@ -82,11 +83,7 @@ def _recipients(dossier: Dossier) -> list[Recipient]:
         people.append((person.user, not filer.is_citizen))
     recipients = []
     for user, gave_contacts in people:
-        email = user.email if user.email and user.email_verified_at else ""
-        phone = user.phone if user.phone and user.phone_verified_at else ""
-        own_person = getattr(user, "person", None) if not phone else None
-        if own_person is not None:
-            phone = normalise_phone(own_person.phone or "") or ""
+        email, phone = account_addresses(user)
         if gave_contacts:
             email, phone = email or given_email, phone or given_phone
         recipients.append(Recipient(user, email=email, phone=phone))

@@ -32,6 +32,19 @@ class Recipient:
     phone: str = ""
 
 
+def account_addresses(user) -> tuple[str, str]:
+    """(e-mail, mobile) that reach an account on its own: its verified contacts, and for the
+    phone the number its person record holds; empty when unknown. Never an unverified one."""
+    from motcua.accounts.contacts import normalise_phone
+
+    email = user.email if user.email and user.email_verified_at else ""
+    phone = user.phone if user.phone and user.phone_verified_at else ""
+    person = getattr(user, "person", None) if not phone else None
+    if person is not None:
+        phone = normalise_phone(person.phone or "") or ""
+    return email, phone
+
+
 class Channel:
     id: ClassVar[str]
     label: ClassVar[str]

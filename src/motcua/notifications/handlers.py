@@ -11,7 +11,7 @@ import uuid
 from motcua.accounts.models import User
 from motcua.core.outbox import handler
 
-from .channels import Recipient
+from .channels import Recipient, account_addresses
 from .services import announce
 
 
@@ -24,8 +24,7 @@ def tell_the_sender_the_feedback_was_answered(event) -> None:
     user = User.objects.filter(public_id=recipient).first()
     if user is None or not user.is_citizen:
         return
-    email = user.email if user.email and user.email_verified_at else ""
-    phone = user.phone if user.phone and user.phone_verified_at else ""
+    email, phone = account_addresses(user)
     path = str(event.payload.get("path") or "")
     if not path.startswith("/"):
         path = ""

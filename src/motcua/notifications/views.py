@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from motcua.accounts.contacts import mask, normalise_phone
+from motcua.accounts.contacts import mask
 from motcua.accounts.decorators import citizen_required
 from motcua.core.demo import demo_staff_codes
 
+from .channels import account_addresses
 from .defaults import CITIZEN_KINDS, DEFAULTS
 from .models import DemoMessage, MessageTemplate
 from .preferences import choices
@@ -64,11 +65,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {"kind": kind, "label": labels.get(kind) or DEFAULTS[kind]["label"], **current[kind]}
         for kind in CITIZEN_KINDS
     ]
-    email = user.email if user.email and user.email_verified_at else ""
-    phone = user.phone if user.phone and user.phone_verified_at else ""
-    person = getattr(user, "person", None)
-    if not phone and person is not None:
-        phone = normalise_phone(person.phone or "") or ""
+    email, phone = account_addresses(user)
     context = {
         "rows": rows,
         "email": mask(email) if email else "",

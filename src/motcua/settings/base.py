@@ -532,6 +532,8 @@ MOTCUA_PAYMENT_GATEWAY_SECRET = env("MOTCUA_PAYMENT_GATEWAY_SECRET", "demo-gatew
 MOTCUA_PAYMENT_TIMEOUT = env("MOTCUA_PAYMENT_TIMEOUT", 5.0)
 # A payment still pending this many minutes after it started is asked about (QUERY).
 MOTCUA_PAYMENT_QUERY_AFTER_MINUTES = env("MOTCUA_PAYMENT_QUERY_AFTER_MINUTES", 5)
+# One the provider still calls unfinished this long after it started is closed (paid again).
+MOTCUA_PAYMENT_EXPIRE_MINUTES = env("MOTCUA_PAYMENT_EXPIRE_MINUTES", 30)
 # The demo bank pages (refused in production by a system check), and how their
 # server-to-server notification behaves: sent after this many seconds, or never (drop).
 MOTCUA_PAYMENT_DEMO = env("MOTCUA_PAYMENT_DEMO", MOTCUA_ENV == "embedded")

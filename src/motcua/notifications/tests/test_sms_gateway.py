@@ -97,3 +97,16 @@ def test_the_http_gateway_without_an_address_is_a_configuration_problem(settings
     assert any("MOTCUA_SMS_GATEWAY_URL" in p for p in GATEWAYS.check_config())
     settings.MOTCUA_DEMO_MAILBOX = True
     assert GATEWAYS.check_config() == []
+
+
+def test_production_refuses_the_demo_sms_gateway_and_its_key(settings):
+    from motcua.notifications.apps import check_channels_config
+
+    settings.MOTCUA_ENV = "production"
+    settings.MOTCUA_SMS_GATEWAY = "demo"
+    assert "motcua.notifications.E001" in {m.id for m in check_channels_config()}
+    settings.MOTCUA_SMS_GATEWAY = "http"
+    settings.MOTCUA_SMS_GATEWAY_URL = "https://sms.example.vn/send"
+    assert {m.id for m in check_channels_config()} == {"motcua.notifications.E002"}
+    settings.MOTCUA_SMS_GATEWAY_KEY = "a-real-key"
+    assert check_channels_config() == []
