@@ -145,3 +145,56 @@ class DeliverySerializer(serializers.Serializer):
     next_attempt_at = serializers.DateTimeField(allow_null=True)
     delivered_at = serializers.DateTimeField(allow_null=True)
     attempt_log = AttemptSerializer(many=True, source="attempt_rows.all")
+
+
+class ConditionSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    equals = serializers.JSONField(help_text="Giá trị (hoặc danh sách giá trị) của trường kia.")
+
+
+class ChoiceSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class FormFieldBaseSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Khóa trong `answers` (hoặc `slot` của tệp).")
+    type = serializers.CharField(
+        help_text="text | textarea | number | money | date | choice | yesno | pid | phone | "
+        "email | tax_code | address | group | file"
+    )
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    help = serializers.CharField(allow_blank=True)
+    choices = serializers.SerializerMethodField()
+    show_if = ConditionSerializer(allow_null=True, help_text="Chỉ hỏi khi điều kiện đúng.")
+    require_if = ConditionSerializer(allow_null=True, help_text="Bắt buộc khi điều kiện đúng.")
+    max_length = serializers.IntegerField(min_value=0)
+
+    @extend_schema_field(ChoiceSerializer(many=True))
+    def get_choices(self, spec) -> list[dict]:
+        return [{"value": value, "label": label} for value, label in spec.choices]
+
+
+class FormFieldSerializer(FormFieldBaseSerializer):
+    fields = FormFieldBaseSerializer(many=True, help_text="Các cột của một dòng (group).")
+    min_rows = serializers.IntegerField(min_value=0)
+    max_rows = serializers.IntegerField(min_value=0)
+
+
+class FormPageSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    fields = FormFieldSerializer(many=True)
+
+
+class FormSerializer(serializers.Serializer):
+    procedure = serializers.CharField(source="procedure.code")
+    province = serializers.CharField(source="province.qcvn_code", allow_null=True)
+    version = serializers.IntegerField(min_value=1)
+    generated = serializers.BooleanField(help_text="Tạo tự động từ danh mục giấy tờ.")
+    pages = serializers.SerializerMethodField()
+
+    @extend_schema_field(FormPageSerializer(many=True))
+    def get_pages(self, form) -> list[dict]:
+        return FormPageSerializer(form.parsed.pages, many=True).data

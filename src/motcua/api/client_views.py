@@ -23,6 +23,7 @@ from .client_serializers import (
     CommuneSerializer,
     DeliverySerializer,
     DossierStatusSerializer,
+    FormSerializer,
     ProvinceSerializer,
     SubmissionSerializer,
     SupplementSerializer,
@@ -123,6 +124,50 @@ class CommuneListView(ClientView):
             .order_by("sort_key")
         )
         return Response(CommuneSerializer(communes, many=True).data)
+
+
+# --- E-forms (public) ------------------------------------------------------------------------
+
+
+class ProcedureFormView(ClientView):
+    @extend_schema(
+        operation_id="procedures_form_retrieve",
+        summary="E-form của thủ tục / a procedure's e-form",
+        description="Các trang và trường của e-form đang áp dụng tại tỉnh (`province`: TCTK "
+        "hoặc QCVN): khóa, kiểu, bắt buộc, lựa chọn, điều kiện — để điền `answers` và "
+        "`documents` khi nộp hồ sơ / the pages and fields of the e-form in force in the "
+        "province, to fill `answers` and `documents` of a submission.",
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH),
+            OpenApiParameter("province", str, OpenApiParameter.QUERY, required=False),
+        ],
+        responses={
+            200: FormSerializer,
+            404: _error("Không có thủ tục hoặc tỉnh này / no such procedure or province."),
+            **PUBLIC_ERRORS,
+        },
+        tags=["procedures"],
+    )
+    def get(self, request, code: str):
+        from motcua.catalog.models import Procedure
+        from motcua.forms.selectors import form_for
+
+        procedure = Procedure.objects.filter(code=code).first()
+        if procedure is None:
+            raise _not_found(f"Không có thủ tục với mã {code[:60]}.", f"No procedure {code[:60]}.")
+        wanted = request.query_params.get("province", "")
+        province = None
+        if wanted:
+            province = (
+                Province.objects.filter(code=wanted).first()
+                or Province.objects.filter(qcvn_code=wanted.upper()).first()
+            )
+            if province is None:
+                raise _not_found(
+                    f"Không có tỉnh, thành phố với mã {wanted[:10]}.", f"No province {wanted[:10]}."
+                )
+        form = form_for(procedure, province)
+        return Response(FormSerializer(form).data)
 
 
 # --- Dossiers ---------------------------------------------------------------------------------

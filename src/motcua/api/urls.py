@@ -11,6 +11,11 @@ urlpatterns = [
         views.ProcedureDetailView.as_view(),
         name="api-procedure-detail",
     ),
+    path(
+        "v1/procedures/<str:code>/form",
+        client_views.ProcedureFormView.as_view(),
+        name="api-procedure-form",
+    ),
     path("v1/units/provinces", client_views.ProvinceListView.as_view(), name="api-provinces"),
     path(
         "v1/units/provinces/<str:code>/communes",

@@ -476,3 +476,16 @@ def test_keys_and_credentials_are_audited(client_system):
     assert {
         "api_client_created", "api_key_issued", "api_oauth_credentials_issued", "api_key_revoked"
     } <= actions  # fmt: skip
+
+
+def test_a_procedures_e_form_tells_a_client_what_to_send(client, birth_form):
+    response = client.get("/api/v1/procedures/1.001193/form", {"province": "H36"})
+    assert response.status_code == 200, response.content
+    form = response.json()
+    fields = {f["key"]: f for page in form["pages"] for f in page["fields"]}
+    assert fields["child_birth_date"]["type"] == "date"
+    assert fields["birth_certificate"]["type"] == "file"
+    assert fields["father_name"]["show_if"] == {"field": "has_father", "equals": True}
+    assert {"value": "me", "label": "Mẹ"} in fields["relation"]["choices"]
+    assert client.get("/api/v1/procedures/9.999999/form").status_code == 404
+    assert client.get("/api/v1/procedures/1.001193/form", {"province": "H99"}).status_code == 404
