@@ -77,15 +77,18 @@ class MessageAdmin(ReadOnlyAdmin):
         "next_attempt_at", "sent_at",
     )  # fmt: skip
     list_filter = (MessageState, "channel", "kind")
-    search_fields = ("=event_id", "kind")
     actions = ("send_again",)
     show_full_result_count = False
     fields = (
-        "event_id", "kind", "user", "channel", "masked_address", "subject", "body", "url",
+        "event_id", "kind", "account", "channel", "masked_address", "subject", "body", "url",
         "state", "attempts", "last_error", "next_attempt_at", "sent_at", "provider_ref",
         "created_at",
     )  # fmt: skip
     readonly_fields = fields
+
+    @admin.display(description=_("tài khoản"))
+    def account(self, obj: Message) -> str:
+        return str(obj.user.public_id)  # not the username: it may be a phone or an address
 
     @admin.display(description=_("địa chỉ nhận"))
     def masked_address(self, obj: Message) -> str:

@@ -84,6 +84,9 @@ def test_an_administrator_sends_a_failed_message_again_from_the_admin(
     assert "hanh@example.vn" not in html
     assert "0912345678" not in html
     assert "ConnectionRefusedError" in html
+    detail = client.get(f"/quan-tri/notifications/message/{failed.pk}/change/").content.decode()
+    assert "ha•••@example.vn" in detail
+    assert "hanh@example.vn" not in detail
 
     settings.EMAIL_PORT = smtp.port
     response = client.post(
