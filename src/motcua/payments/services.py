@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -385,6 +386,12 @@ def query_payment(payment: Payment) -> Payment:
         raise
     apply_notice(payment.provider, notice, kind="query")
     payment.refresh_from_db()
+    expiry = timedelta(minutes=float(getattr(settings, "MOTCUA_PAYMENT_EXPIRE_MINUTES", 30)))
+    if payment.status == PaymentStatus.PENDING and payment.created_at < timezone.now() - expiry:
+        # Never completed at the provider: closed so the citizen may pay again. Should the
+        # provider confirm it later after all, that confirmation is still recorded (_apply).
+        _fail(payment.pk, "expired")
+        payment.refresh_from_db()
     return payment
 
 

@@ -352,3 +352,23 @@ def test_the_national_platform_gives_its_e_receipt(citizen, dossier, bank):
     pdf = get_provider("national").get_bill(payment)
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert payment.reference in text
+
+
+def test_an_abandoned_payment_expires_and_a_late_confirmation_is_still_recorded(
+    citizen, dossier, bank
+):
+    start(citizen, dossier, "national")  # the citizen never pays on the bank's page
+    payment = Payment.objects.get(dossier=dossier)
+    assert services.query_payment(payment).status == PaymentStatus.PENDING
+    Payment.objects.filter(pk=payment.pk).update(created_at=timezone.now() - timedelta(minutes=31))
+    payment.refresh_from_db()
+    assert services.query_payment(payment).status == PaymentStatus.FAILED
+    assert (
+        "Thanh toán qua"
+        in citizen.get(reverse("portal:dossier", args=[dossier.public_id])).content.decode()
+    )
+    # The bank completes it after all: the money is recorded, not lost.
+    pay(citizen, f"/thu-nghiem/thanh-toan/quoc-gia/thanh-toan/?ref={payment.reference}")
+    assert bank.deliver_all()[0]["resultCode"] == "00"
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PAID
