@@ -4,6 +4,7 @@ applicant, supplements with the portal's checks, webhook subscriptions."""
 
 from __future__ import annotations
 
+import base64
 import copy
 
 import pytest
@@ -98,6 +99,13 @@ def test_oauth2_client_credentials_give_a_token_limited_to_the_clients_scopes(
          "scope": "dossiers:write"},
     )  # fmt: skip
     assert beyond.status_code == 400
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    with_basic = client.post(
+        "/api/v1/oauth/token",
+        {"grant_type": "client_credentials"},
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+    assert with_basic.status_code == 200
     wrong = client.post(
         "/api/v1/oauth/token",
         {"grant_type": "client_credentials", "client_id": client_id, "client_secret": "x"},
@@ -489,3 +497,15 @@ def test_a_procedures_e_form_tells_a_client_what_to_send(client, birth_form):
     assert {"value": "me", "label": "Mẹ"} in fields["relation"]["choices"]
     assert client.get("/api/v1/procedures/9.999999/form").status_code == 404
     assert client.get("/api/v1/procedures/1.001193/form", {"province": "H99"}).status_code == 404
+
+
+def test_production_warns_of_a_per_process_cache_and_private_receivers(settings):
+    from motcua.api.apps import check_api_config
+
+    settings.MOTCUA_ENV = "production"
+    settings.MOTCUA_WEBHOOK_ALLOW_PRIVATE = True
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert {w.id for w in check_api_config()} == {"motcua.api.W001", "motcua.api.W002"}
+    settings.MOTCUA_WEBHOOK_ALLOW_PRIVATE = False
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert check_api_config() == []
