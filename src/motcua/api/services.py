@@ -47,26 +47,30 @@ TOPICS = (
 # --- Client systems and credentials (the admin) ----------------------------------------------
 
 
-@transaction.atomic
-def create_client(*, name: str, scopes: list[str], actor=None, **fields) -> ClientSystem:
-    """A client system with its own account (no password: it never logs in)."""
-    unknown = set(scopes) - set(Scope.values)
-    if unknown:
-        raise ValueError(f"unknown scopes: {sorted(unknown)}")
+def _account(name: str) -> User:
+    """A client system's own account: no password, as it never logs in."""
     user = User(username=f"api-{uuid.uuid4().hex[:20]}", first_name=name[:150])
     user.set_unusable_password()
     user.save()
-    client = ClientSystem.objects.create(name=name, scopes=list(scopes), user=user, **fields)
+    return user
+
+
+@transaction.atomic
+def create_client(*, name: str, scopes: list[str], actor=None, **fields) -> ClientSystem:
+    """A client system with its own account."""
+    unknown = set(scopes) - set(Scope.values)
+    if unknown:
+        raise ValueError(f"unknown scopes: {sorted(unknown)}")
+    client = ClientSystem.objects.create(
+        name=name, scopes=list(scopes), user=_account(name), **fields
+    )
     audit.record("api_client_created", actor=actor, obj=client, scopes=list(scopes))
     return client
 
 
 def client_account_for(client: ClientSystem) -> User:
     """The account of a client made in the admin (the form does not ask for one)."""
-    user = User(username=f"api-{uuid.uuid4().hex[:20]}", first_name=client.name[:150])
-    user.set_unusable_password()
-    user.save()
-    return user
+    return _account(client.name)
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,9 +29,10 @@ class Receiver:
     """A webhook receiver on a free local port: answers ``fail_first`` requests with 500,
     then 204; keeps every request it got (headers and body)."""
 
-    def __init__(self, fail_first: int = 0):
+    def __init__(self, fail_first: int = 0, delay: float = 0.0):
         self.requests: list[dict] = []
         self.fail_first = fail_first
+        self.delay = delay
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +42,8 @@ class Receiver:
                     {"headers": dict(self.headers), "body": self.rfile.read(length)}
                 )
                 failing = len(receiver.requests) <= receiver.fail_first
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 self.send_response(500 if failing else 204)
                 self.end_headers()
 
@@ -198,6 +202,20 @@ def test_an_unreachable_receiver_is_given_up_then_retried_by_an_administrator(
     webhooks.retry(delivery)
     delivery.refresh_from_db()
     assert delivery.state == WebhookDelivery.State.PENDING
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_attempt(client_system, filed, settings):
+    settings.MOTCUA_WEBHOOK_TIMEOUT = 0.3
+    with Receiver(delay=1.0) as slow:
+        services.subscribe(client_system, target_url=slow.url, topics=["*"])
+        with django_atomic():
+            dossier_services.withdraw(filed, actor=filed.submitted_by)
+        webhooks.fan_out(outbox_event(filed, "dossier.withdrawn"))
+        webhooks.deliver_due()
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None
+    assert attempt.error == "ReadTimeout"
+    assert WebhookDelivery.objects.get().state == WebhookDelivery.State.PENDING
 
 
 def test_in_production_only_public_https_receivers_are_posted_to(settings):
