@@ -39,18 +39,24 @@ def get_json(url: str, *, timeout: float, list_key: str) -> list[Any]:
         raise RemoteUnavailable("timeout") from None
     except requests.RequestException:
         raise RemoteUnavailable("connection") from None
+    data = json_reply(response)
+    items = data.get(list_key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        raise RemoteUnavailable("malformed")
+    return items
+
+
+def json_reply(response: requests.Response) -> Any:
+    """The JSON of a 200 answer; :class:`RemoteUnavailable` for a 5xx, another status or a
+    body that is not JSON."""
     if response.status_code >= 500:
         raise RemoteUnavailable("server_error", status=response.status_code)
     if response.status_code != 200:
         raise RemoteUnavailable("bad_status", status=response.status_code)
     try:
-        data = response.json()
+        return response.json()
     except ValueError:
         raise RemoteUnavailable("malformed") from None
-    items = data.get(list_key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise RemoteUnavailable("malformed")
-    return items
 
 
 def http_config_problems(url_setting: str, url: str, timeout_setting: str, timeout) -> list[str]:

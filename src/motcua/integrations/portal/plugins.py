@@ -18,7 +18,7 @@ import requests
 import structlog
 from django.conf import settings
 
-from ..http import http_config_problems
+from ..http import RemoteUnavailable, http_config_problems, json_reply
 from .base import PortalSync, PortalSyncError
 from .registry import register
 
@@ -192,17 +192,13 @@ class DvcqgSync(PortalSync):
             raise PortalSyncError("connection") from None
 
     def _json(self, response: requests.Response, service: str) -> dict[str, Any]:
-        if response.status_code >= 500:
-            log.warning("portal_sync.unavailable", code="server_error", service=service)
-            raise PortalSyncError("server_error", status=response.status_code)
         if response.status_code == 401:
             raise PortalSyncError("auth", status=401)
-        if response.status_code != 200:
-            raise PortalSyncError("bad_status", status=response.status_code)
         try:
-            reply = response.json()
-        except ValueError:
-            raise PortalSyncError("malformed") from None
+            reply = json_reply(response)
+        except RemoteUnavailable as error:
+            log.warning("portal_sync.unavailable", code=error.code, service=service)
+            raise PortalSyncError(error.code, status=error.status) from None
         if not isinstance(reply, dict):
             raise PortalSyncError("malformed")
         return reply

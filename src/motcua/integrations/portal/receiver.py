@@ -485,9 +485,9 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
         def do_PATCH(self):
             path = urlsplit(self.path).path
+            fields = self._json(self._body())
             if not self._admin_allowed():
                 return self._send(403, {"error": "forbidden"})
-            fields = self._json(self._body())
             if path.startswith("/_admin/dossiers/") and isinstance(fields, dict):
                 found = receiver.store.patch_dossier(path.rsplit("/", 1)[1], fields)
                 return self._send(200 if found else 404, {"updated": found})
