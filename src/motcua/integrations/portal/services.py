@@ -129,7 +129,7 @@ def summary() -> Summary:
         plugin=sync.id,
         label=sync.label,
         problems=check_config(),
-        synced=DossierSync.objects.count(),
+        synced=DossierSync.objects.filter(last_pushed_at__isnull=False).count(),
         pending=pending.count(),
         failing=pending.filter(attempts__gt=0).count(),
         last_report=Reconciliation.objects.order_by("-started_at").first(),
