@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -271,10 +272,13 @@ def test_a_fee_chosen_by_an_answer_in_the_form(fee, dossier):
     assert services.due_fee(dossier) is None  # no rule, no default: the desk decides
 
 
-def test_refunds_are_recorded_by_staff_of_the_agency_with_a_reason(
-    client, citizen, dossier, bank, people
-):
+def test_refunds_are_recorded_by_staff_of_the_agency_with_a_reason(citizen, dossier, bank, people):
+    client = Client()  # the clerk, beside the citizen's own browser
+    login_staff(client, people["clerk"])
+    staff_page = reverse("backoffice:dossier", args=[dossier.public_id])
+    assert "Chưa nộp phí, lệ phí." in client.get(staff_page).content.decode()
     pay(citizen, start(citizen, dossier, "gateway"))
+    assert "Người nộp đang thanh toán" in client.get(staff_page).content.decode()
     bank.deliver_all()
     payment = Payment.objects.get(dossier=dossier)
     with pytest.raises(services.PaymentError):
@@ -282,7 +286,6 @@ def test_refunds_are_recorded_by_staff_of_the_agency_with_a_reason(
     with pytest.raises(services.PaymentError) as no_reason:
         services.refund(payment.pk, actor=people["clerk"], reason="  ")
     assert no_reason.value.code == "reason"
-    login_staff(client, people["clerk"])
     page = client.get(reverse("backoffice:dossier", args=[dossier.public_id])).content.decode()
     assert "Đã nộp phí, lệ phí" in page
     assert "Ghi nhận hoàn tiền" in page

@@ -171,3 +171,41 @@ def test_concurrent_confirmations_never_share_a_receipt_number():
     cleaner.join()
     assert not errors, errors
     assert sorted(numbers) == list(range(1, 241))
+
+
+def test_administrators_see_rejected_messages_and_mismatches_in_the_admin(
+    client, people, dossier, bank
+):
+    from tests.fixtures.accounts import login_staff, make_staff
+
+    login_citizen(client, people["owner"])
+    pay(client, start(client, dossier, "gateway"))
+    [sent] = bank.notifications
+    bank.deliver(type(sent)("GET", sent.url, {**sent.payload, "vnp_Amount": "1"}))
+    today = timezone.localtime().date()
+    run = reconcile("gateway", today, demo.statement("gateway", today))
+    client.logout()
+    login_staff(client, make_staff("system_admin", None))
+    listing = client.get("/quan-tri/payments/providermessage/?outcome=rejected")
+    assert listing.status_code == 200
+    assert "bad_signature" in listing.content.decode()
+    page = client.get(f"/quan-tri/payments/reconciliationrun/{run.pk}/change/")
+    assert page.status_code == 200
+    assert dossier.code in page.content.decode()  # the payment pending here, paid there
+    assert client.get("/quan-tri/payments/payment/").status_code == 200
+    assert client.get("/quan-tri/payments/feeschedule/add/").status_code == 200
+
+
+def test_the_command_queries_pending_payments_and_prints_statements(
+    client, people, dossier, bank, capsys
+):
+    login_citizen(client, people["owner"])
+    pay(client, start(client, dossier, "gateway"), notify="drop")
+    Payment.objects.update(created_at=timezone.now() - timezone.timedelta(minutes=10))
+    call_command("payments", "query")
+    assert "paid=1" in capsys.readouterr().out
+    today = timezone.localtime().date().isoformat()
+    call_command("payments", "statement", "--provider", "gateway", "--date", today)
+    out = capsys.readouterr().out
+    assert out.startswith("vnp_TmnCode,")
+    assert Payment.objects.get().reference in out
