@@ -65,6 +65,10 @@ PUBLIC = {
     "api-procedures": "public catalogue API",
     "api-procedure-detail": "public catalogue API",
     "api-schema": "the OpenAPI document",
+    "api-procedure-form": "public catalogue API (a procedure's e-form)",
+    "api-provinces": "public reference data API",
+    "api-communes": "public reference data API",
+    "api-oauth-token": "issues tokens only for a client system's id and secret",
     "accounts:login": "login form",
     "accounts:login_code": "second login step, bound to the session's pending login",
     "accounts:login_code_resend": "second login step, bound to the session's pending login",
@@ -532,7 +536,20 @@ MATRIX: list[Case] = [
         ("system_admin",),
         refused=LOGIN,
     ),
-]
+    # --- The API for client systems: their credentials only, never a session (api/tests) ---
+    Case("api-dossier", "get", lambda w: f"/api/v1/dossiers/{w.filed.code}", (),
+         anonymous=DENY),
+    Case("api-dossiers", "post", lambda w: "/api/v1/dossiers", (), anonymous=DENY,
+         probe=lambda w: Dossier.objects.count()),
+    Case("api-dossier-supplements", "post",
+         lambda w: f"/api/v1/dossiers/{w.filed.code}/supplements", (), anonymous=DENY,
+         probe=lambda w: DossierDocument.objects.count()),
+    Case("api-webhooks", "get", lambda w: "/api/v1/webhooks", (), anonymous=DENY),
+    Case("api-webhook", "get", lambda w: f"/api/v1/webhooks/{w.filed.public_id}", (),
+         anonymous=DENY),
+    Case("api-webhook-deliveries", "get",
+         lambda w: f"/api/v1/webhooks/{w.filed.public_id}/deliveries", (), anonymous=DENY),
+]  # fmt: skip
 
 #: Django's admin has many routes; the cases above stand for all of them (one permission check,
 #: ``MotcuaAdminSite.has_permission``, guards every one).
@@ -709,7 +726,7 @@ LOGIN_PAGES = (
 
 
 def _answer(response) -> str:
-    if response.status_code in (403, 404):
+    if response.status_code in (401, 403, 404):  # 401: the API asks for its credentials
         return DENY
     if response.status_code in (301, 302, 303):
         return LOGIN if response["Location"].startswith(LOGIN_PAGES) else ALLOW
