@@ -8,6 +8,7 @@ import base64
 import copy
 
 import pytest
+from tests.fixtures.api import birth_registration as api_body
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.api import services
@@ -234,35 +235,7 @@ def test_provinces_and_communes_are_public(client):
 
 
 def birth_registration(commune) -> dict:
-    return {
-        "procedure": "1.001193",
-        "province": "H36",
-        "commune": commune.code,
-        "answers": {
-            "applicant_name": "Nguyễn Thị Hồng Nhung",
-            "applicant_pid": "068186001234",
-            "applicant_address": {
-                "province": commune.province.code,
-                "commune": commune.code,
-                "detail": "Số 12, đường Yersin",
-            },
-            "applicant_phone": "0912345678",
-            "relation": "me",
-            "child_name": "Trần Minh Khôi",
-            "child_birth_date": "2026-11-20",
-            "child_sex": "nam",
-            "child_ethnicity": "Kinh",
-            "child_birth_place": "Bệnh viện Đa khoa tỉnh Lâm Đồng",
-            "child_home_town": "Đà Lạt, Lâm Đồng",
-            "mother_name": "Nguyễn Thị Hồng Nhung",
-            "mother_pid": "068186001234",
-            "has_father": False,
-            "return_method": "online",
-        },
-        "documents": [
-            {"slot": "birth_certificate", "name": "giay-chung-sinh.pdf", "content": b64(PDF)}
-        ],
-    }
+    return api_body(commune.province.code, commune.code)
 
 
 @pytest.fixture
