@@ -138,7 +138,8 @@ def _create(dossier, *, actor, provider_id, request) -> Payment:
             )
             return payment
     except IntegrityError:  # another request started one at the same moment
-        live = live_payment(dossier, fee_for(dossier).timing)
+        fee = fee_for(dossier)
+        live = live_payment(dossier, fee.timing) if fee else None
         if live is not None:
             raise _already(live) from None
         raise PaymentError("busy", _("Hệ thống đang bận; hãy thử lại.")) from None

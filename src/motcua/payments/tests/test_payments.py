@@ -375,3 +375,20 @@ def test_an_abandoned_payment_expires_and_a_late_confirmation_is_still_recorded(
     assert bank.deliver_all()[0]["resultCode"] == "00"
     payment.refresh_from_db()
     assert payment.status == PaymentStatus.PAID
+
+
+def test_the_database_refuses_a_second_live_payment_of_one_fee(dossier):
+    from django.db import IntegrityError, transaction
+
+    fields = {
+        "dossier": dossier,
+        "timing": Timing.BEFORE_RECEPTION,
+        "amount": 8000,
+        "provider": "gateway",
+    }
+    Payment.objects.create(reference="R-1", **fields)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(reference="R-2", **fields)
+    Payment.objects.create(reference="R-3", status=PaymentStatus.FAILED, **fields)
+    Payment.objects.filter(reference="R-1").update(status=PaymentStatus.REFUNDED)
+    Payment.objects.create(reference="R-4", **fields)  # a refunded fee may be paid again
