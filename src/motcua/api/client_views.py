@@ -75,6 +75,12 @@ class ClientView(APIView):
         return self.request.auth.client
 
 
+def _invalid(fields: dict[str, list[str]]) -> ApiError:
+    return ApiError(
+        "invalid", "Dữ liệu gửi lên không hợp lệ.", "The request is not valid.", fields=fields
+    )
+
+
 def _not_found(what_vi: str, what_en: str) -> ApiError:
     return ApiError("not_found", what_vi, what_en, status_code=status.HTTP_404_NOT_FOUND)
 
@@ -261,17 +267,11 @@ class DossierSubmitView(ClientView):
 
             problems.update(_field_messages(body.errors))
         if problems:
-            raise ApiError(
-                "invalid", "Dữ liệu gửi lên không hợp lệ.", "The request is not valid.",
-                fields=problems,
-            )  # fmt: skip
+            raise _invalid(problems)
         data = body.validated_data
         uploads, decode_problems = services.decode_documents(data["documents"])
         if decode_problems:
-            raise ApiError(
-                "invalid", "Dữ liệu gửi lên không hợp lệ.", "The request is not valid.",
-                fields=decode_problems,
-            )  # fmt: skip
+            raise _invalid(decode_problems)
         submission = services.Submission(
             procedure=data["procedure"],
             province=data["province"],
