@@ -157,8 +157,12 @@ def deliver(subscriber: str, limit: int = 100) -> int:
     """Run ``subscriber`` on up to ``limit`` ready deliveries (at most one per aggregate, the
     earliest pending); returns how many were delivered."""
     target = _SUBSCRIBERS[subscriber]
-    state, _ = OutboxSubscriber.objects.get_or_create(name=subscriber)
-    failures_in_a_row = state.consecutive_failures
+    failures_in_a_row = (
+        OutboxSubscriber.objects.filter(name=subscriber)
+        .values_list("consecutive_failures", flat=True)
+        .first()
+        or 0
+    )
     outcomes: list[str | None] = []  # None for a success, the error for a failure
     with transaction.atomic():
         claimed = _claim(subscriber, limit)
@@ -240,6 +244,8 @@ def _record_health(subscriber: str, outcomes: list[str | None], now) -> None:
         if outcome is None:
             break
         trailing += 1
+    if trailing:
+        OutboxSubscriber.objects.get_or_create(name=subscriber)
     states = OutboxSubscriber.objects.filter(name=subscriber)
     if trailing < len(outcomes):  # at least one success
         recovered = states.filter(consecutive_failures__gt=0).update(
