@@ -61,6 +61,10 @@ def beat_schedule(settings) -> dict:
             "task": "motcua.accounts.purge_registrations",
             "schedule": crontab(hour=nightly, minute=30),
         },
+        "portal-reconciliation": {
+            "task": "motcua.integrations.portal.reconcile",
+            "schedule": crontab(hour=nightly, minute=45),
+        },
     }
 
 
