@@ -71,6 +71,7 @@ class Fault:
     """A misbehaviour, for the next ``count`` requests (None: until ``until`` or healed).
 
     ``services``: the services it hits ("token" for the token endpoint); empty: every request.
+    ``codes``: only requests about these dossier codes (empty: any).
     ``delay``: seconds of a ``slow`` answer, or before a ``timeout`` answer is sent.
     ``status``: the HTTP status of an ``error`` or ``outage``.
     """
@@ -81,6 +82,7 @@ class Fault:
     delay: float = 0.0
     status: int = 503
     services: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -88,11 +90,14 @@ class Fault:
         if self.mode == "timeout" and not self.delay:
             self.delay = 30.0
         self.services = tuple(self.services)
+        self.codes = tuple(self.codes)
 
-    def hits(self, service: str, now: float) -> bool:
+    def hits(self, service: str, now: float, codes: tuple[str, ...] = ()) -> bool:
         if self.until is not None and now >= self.until:
             return False
         if self.count is not None and self.count <= 0:
+            return False
+        if self.codes and not set(self.codes) & set(codes):
             return False
         return not self.services or service in self.services
 
@@ -109,9 +114,11 @@ class Fault:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Fault:
         seconds = data.get("seconds")
-        services = data.get("services") or ()
+        services, codes = data.get("services") or (), data.get("codes") or ()
         if isinstance(services, str):
             services = tuple(s for s in services.replace("+", " ").split() if s)
+        if isinstance(codes, str):
+            codes = tuple(c for c in codes.replace("+", " ").split() if c)
         return cls(
             mode=str(data.get("mode", "")),
             count=int(data["count"]) if data.get("count") not in (None, "") else None,
@@ -119,6 +126,7 @@ class Fault:
             delay=float(data.get("delay") or 0.0),
             status=int(data.get("status") or 503),
             services=tuple(services),
+            codes=tuple(codes),
         )
 
 
@@ -318,11 +326,11 @@ class Receiver:
         self.faults: list[Fault] = list(faults or [])
         self.fault_lock = threading.Lock()
 
-    def fault_for(self, service: str) -> Fault | None:
+    def fault_for(self, service: str, codes: tuple[str, ...] = ()) -> Fault | None:
         now = time.time()
         with self.fault_lock:
             for fault in self.faults:
-                if fault.hits(service, now):
+                if fault.hits(service, now, codes):
                     if fault.count is not None:
                         fault.count -= 1
                     return fault
@@ -409,6 +417,14 @@ class Receiver:
                 "added" if code == OK else "refused",
             )
         return _reply(code)
+
+
+def _codes(body: Any) -> tuple[str, ...]:
+    """The dossier codes a request is about."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        return ()
+    return tuple(str(item.get("MaHoSo", "")) for item in data if isinstance(item, dict))
 
 
 def _reply(code: str, message: str = "") -> dict:
@@ -499,11 +515,12 @@ def make_handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/_admin/"):
                 return self._admin_post(path, raw)
             service = "token" if path == "/oauth/token" else ""
-            body = None
+            body, codes = None, ()
             if not service:
                 body = self._json(raw)
                 service = body.get("service", "") if isinstance(body, dict) else ""
-            fault = receiver.fault_for(service)
+                codes = _codes(body)
+            fault = receiver.fault_for(service, codes)
             if fault is not None and fault.mode in ("error", "outage"):
                 return self._send(fault.status, {"error_code": "-1", "message": "Lỗi máy chủ"})
             if fault is not None and fault.mode == "slow":
@@ -590,7 +607,7 @@ def main(argv: list[str] | None = None) -> None:
         action="append",
         default=[],
         type=Fault.parse,
-        help="MODE[:count=N,seconds=S,delay=D,status=C,services=A+B]; repeatable",
+        help="MODE[:count=N,seconds=S,delay=D,status=C,services=A+B,codes=X+Y]; repeatable",
     )
     parser.add_argument("--outage-seconds", type=float, default=0, help="refuse all at start")
     options = parser.parse_args(argv)

@@ -194,3 +194,22 @@ def test_a_portal_that_refuses_our_credentials_is_retried_and_named(portal, offi
     settings.MOTCUA_PORTAL_SYNC_CLIENT_SECRET = "motcua-demo-secret"
     drain()
     assert portal.dossier(dossier.code)["TrangThaiHoSo"] == "1"
+
+
+def test_a_dossier_the_portal_keeps_refusing_holds_back_only_its_own_later_steps(portal, office):
+    stuck, other = file_at_desk(office), file_at_desk(office)
+    portal.fail("error", codes=stuck.code)
+    for dossier in (stuck, other):
+        step(office, dossier, "accept")
+        step(office, dossier, "assign")
+    for _round in range(3):
+        dispatch()
+        make_due()
+    assert portal.progress(other.code) == ["1", "2", "4"]
+    assert portal.dossier(stuck.code) is None
+    waiting = Delivery.objects.filter(subscriber=SUBSCRIBER, delivered_at__isnull=True)
+    assert waiting.count() == 3
+    assert waiting.filter(attempts=0).count() == 2  # its later steps wait their turn
+    portal.heal()
+    drain()
+    assert portal.progress(stuck.code) == ["1", "2", "4"]
