@@ -8,41 +8,24 @@ check and metrics see every dependency."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import boto3
 import pytest
 import requests
 
+from tests.fixtures.api import birth_registration, provision_client
+
 BASE = os.environ.get("PROD_LOCAL_URL", "")
 PORTAL = f"http://127.0.0.1:{os.environ.get('PORTAL_PORT', '8102')}"
 S3 = os.environ.get("MOTCUA_S3_ENDPOINT_URL", "")
-BIN = Path(sys.executable).parent
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
-
-PROVISION = """
-import json
-from motcua.api.models import ClientAgency, Scope
-from motcua.api.services import create_client, issue_api_key
-from motcua.units.models import Agency, Commune
-committee = Agency.objects.filter(kind="commune_committee", code__endswith=".H36").order_by("code").first()
-commune = committee.commune or Commune.objects.filter(province__qcvn_code="H36").first()
-client = create_client(name="Hệ thống một cửa thử nghiệm", scopes=list(Scope.values))
-ClientAgency.objects.create(client=client, agency=committee, include_subunits=True)
-key, _ = issue_api_key(client)
-print(json.dumps({"key": key, "commune": commune.code, "province": commune.province.code}))
-"""  # noqa: E501
 
 
 def _wait(check, timeout: float, what: str):
@@ -67,11 +50,7 @@ def web():
 
 @pytest.fixture(scope="module")
 def credentials(web):
-    made = subprocess.run(  # noqa: S603 (our own command)
-        [str(BIN / "motcua"), "shell", "-c", PROVISION],
-        capture_output=True, text=True, timeout=120, check=True,
-    )  # fmt: skip
-    return json.loads(made.stdout.strip().splitlines()[-1])
+    return provision_client()
 
 
 class Receiver:
@@ -129,39 +108,7 @@ def test_a_dossier_filed_through_the_api_reaches_storage_webhook_and_national_po
     assert made.status_code == 201, made.text
     secret = made.json()["secret"]
 
-    body = {
-        "procedure": "1.001193",
-        "province": credentials["province"],
-        "commune": credentials["commune"],
-        "answers": {
-            "applicant_name": "Nguyễn Thị Hồng Nhung",
-            "applicant_pid": "068186001234",
-            "applicant_address": {
-                "province": credentials["province"],
-                "commune": credentials["commune"],
-                "detail": "Số 12, đường Yersin",
-            },
-            "applicant_phone": "0912345678",
-            "relation": "me",
-            "child_name": "Trần Minh Khôi",
-            "child_birth_date": "2026-11-20",
-            "child_sex": "nam",
-            "child_ethnicity": "Kinh",
-            "child_birth_place": "Bệnh viện Đa khoa tỉnh Lâm Đồng",
-            "child_home_town": "Đà Lạt, Lâm Đồng",
-            "mother_name": "Nguyễn Thị Hồng Nhung",
-            "mother_pid": "068186001234",
-            "has_father": False,
-            "return_method": "online",
-        },
-        "documents": [
-            {
-                "slot": "birth_certificate",
-                "name": "giay-chung-sinh.pdf",
-                "content": base64.b64encode(PDF).decode(),
-            }
-        ],
-    }
+    body = birth_registration(credentials["province"], credentials["commune"])
     key = f"smoke-{uuid.uuid4()}"
     first = api.post(f"{web}/api/v1/dossiers", json=body, headers={"Idempotency-Key": key})
     assert first.status_code == 201, first.text

@@ -11,6 +11,8 @@ change with the language.
 
 from __future__ import annotations
 
+import sys
+
 import structlog
 from django.http import Http404
 from django.utils import translation
@@ -19,6 +21,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
+
+from motcua.core.errors import RETRY_AFTER, database_unavailable
 
 log = structlog.get_logger(__name__)
 
@@ -40,6 +44,12 @@ MESSAGES = {
         "Invalid credentials.",
     ),
     "error": ("Đã có lỗi xảy ra.", "An error occurred."),
+    "unavailable": (
+        "Hệ thống tạm thời gián đoạn, chưa ghi nhận yêu cầu này. Hãy gửi lại sau ít phút "
+        "(cùng Idempotency-Key, nếu có).",
+        "The service is briefly unavailable and did not record this request. Send it again in "
+        "a few minutes (with the same Idempotency-Key, if any).",
+    ),
 }
 
 
@@ -116,6 +126,13 @@ def exception_handler(exc, context):
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
+    if response is None and database_unavailable(exc):
+        set_rollback()
+        return Response(
+            _in_language(error_body("unavailable")),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER)},
+        )
     if response is None:
         # A fault of ours: the client gets the same structured shape, the log the details.
         log.exception("api.unhandled_error", error=type(exc).__name__)
@@ -149,4 +166,8 @@ def not_found(request, exception=None, **kwargs):
 
 
 def server_error(request, *args, **kwargs):
+    if database_unavailable(sys.exc_info()[1]):
+        response = _json_error("unavailable", status.HTTP_503_SERVICE_UNAVAILABLE)
+        response["Retry-After"] = str(RETRY_AFTER)
+        return response
     return _json_error("error", status.HTTP_500_INTERNAL_SERVER_ERROR)

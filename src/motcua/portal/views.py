@@ -5,11 +5,12 @@ Views only read, through ``motcua.catalog.selectors`` and ``.queries``; they nev
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -24,6 +25,7 @@ from motcua.catalog.selectors import (
     procedure_by_code,
     resolve_province,
 )
+from motcua.core.errors import RETRY_AFTER, database_unavailable
 from motcua.units.models import Province
 
 from . import queries
@@ -161,8 +163,15 @@ FALLBACK_500 = (
 
 def server_error(request):
     # No request context: context processors could touch the database or the session.
+    unavailable = database_unavailable(sys.exc_info()[1])
+    if request.path.startswith("/api/"):
+        from motcua.api.errors import server_error as api_error
+
+        return api_error(request)
     try:
-        body = loader.get_template("500.html").render({})
+        body = loader.get_template("503.html" if unavailable else "500.html").render({})
     except Exception:  # the error page must not fail in its turn (e.g. a missing static file)
         body = FALLBACK_500
+    if unavailable:
+        return HttpResponse(body, status=503, headers={"Retry-After": str(RETRY_AFTER)})
     return HttpResponseServerError(body)

@@ -459,8 +459,8 @@ MOTCUA_OUTBOX_INLINE = env("MOTCUA_OUTBOX_INLINE", MOTCUA_ENV == "embedded")
 MOTCUA_OUTBOX_HANDLER_MODULES = [
     "motcua.dossiers.handlers",
     "motcua.notifications.handlers",
-    "motcua.integrations.portal.handlers",
     "motcua.api.webhooks",
+    "motcua.integrations.portal.handlers",
 ]
 # Public lookup of a dossier by code: wrong answers from one address before a pause.
 MOTCUA_LOOKUP_FAILURE_LIMIT = env("MOTCUA_LOOKUP_FAILURE_LIMIT", 10)
@@ -474,7 +474,11 @@ _broker_folder = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem"):
     _broker_folder.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(_broker_folder), "data_folder_out": str(_broker_folder)}
+    {
+        "data_folder_in": str(_broker_folder),
+        "data_folder_out": str(_broker_folder),
+        "control_folder": str(_broker_folder / "control"),
+    }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": 3600}
 )

@@ -146,3 +146,24 @@ def test_fold_is_idempotent_and_never_longer(text):
     assert len(once) <= len(
         unicodedata.normalize("NFC", text.translate({0x111: "d", 0x110: "D"}))
     ) + len(text)
+
+
+@pytest.mark.django_db
+def test_a_database_outage_is_a_503_page_that_says_nothing_was_half_saved(client, monkeypatch):
+    from django.db import OperationalError
+    from django.db.backends.utils import CursorWrapper
+
+    def down(self, sql, params=None):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    client.raise_request_exception = False
+    page = client.get("/")
+    assert page.status_code == 503
+    assert page["Retry-After"] == "30"
+    assert "tạm thời gián đoạn" in page.content.decode()
+
+    api = client.get("/api/v1/procedures/", HTTP_ACCEPT_LANGUAGE="en")
+    assert api.status_code == 503
+    assert api.json()["error"]["code"] == "unavailable"
+    assert api.json()["error"]["message"].startswith("The service is briefly unavailable")
