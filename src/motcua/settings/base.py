@@ -549,8 +549,11 @@ _payment_origins = [
     f"{parts.scheme}://{parts.netloc}"
     for parts in map(
         urlsplit,
-        [MOTCUA_PAYMENT_NATIONAL_URL, MOTCUA_PAYMENT_GATEWAY_URL]
-        + env("MOTCUA_PAYMENT_FORM_ORIGINS", []),
+        [
+            MOTCUA_PAYMENT_NATIONAL_URL,
+            MOTCUA_PAYMENT_GATEWAY_URL,
+            *env("MOTCUA_PAYMENT_FORM_ORIGINS", []),
+        ],
     )
     if parts.netloc
 ]
