@@ -22,6 +22,7 @@ from motcua.notifications.channels import account_addresses
 from motcua.notifications.services import Recipient, announce
 
 from .models import Dossier, DossierEvent
+from .processing import TOLD
 
 #: The transitions (``workflow``) the applicant is told of, and the kind of message.
 ACTION_KINDS = {
@@ -35,14 +36,8 @@ ACTION_KINDS = {
     "confirm_withdrawal": "dossier_withdrawn",
     "return_result": "dossier_result_returned",
 }
-#: Transitions whose message repeats what the timeline step says (the slip's text).
-DETAILS = {
-    "request_fixes": "missing",
-    "request_supplement": "missing",
-    "refuse": "reasons",
-    "stop": "reasons",
-    "apologise": "reasons",
-}
+#: Transitions whose message repeats what the step told (the slip's text), carried by the event.
+DETAILS = TOLD
 #: Kinds that speak for the agency that received the dossier (the others: the one resolving).
 _RECEPTION = {"dossier_submitted", "dossier_fixes_requested", "dossier_received",
               "dossier_refused", "dossier_withdrawn"}  # fmt: skip
@@ -144,7 +139,9 @@ def tell_the_applicant_of_a_decision(event) -> None:
         return
     extra = {}
     if action in DETAILS:
-        extra[DETAILS[action]] = _timeline_detail(event.aggregate_id, action)
+        key = DETAILS[action]
+        # Events written before they carried the text: the step's own record.
+        extra[key] = event.payload.get(key) or _timeline_detail(event.aggregate_id, action)
     _tell_applicant(event, kind, **extra)
 
 

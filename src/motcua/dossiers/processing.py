@@ -60,6 +60,18 @@ def _agency(dossier: Dossier, over: str) -> Agency | None:
     return dossier.resolving_agency
 
 
+#: Transitions whose event carries what the applicant is told: the list of what is missing,
+#: or the reasons (the same text as the slip), so that a message sent later says what this
+#: step said, not a later one.
+TOLD = {
+    "request_fixes": "missing",
+    "request_supplement": "missing",
+    "refuse": "reasons",
+    "stop": "reasons",
+    "apologise": "reasons",
+}
+
+
 class System:
     """A verified message from outside acting on a dossier (the payment platform's
     notification confirming a fee): it may take only the actions it is built for, and is
@@ -139,6 +151,7 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
     public_text = outcome.pop("public_text", None) or _("Hồ sơ: %(action)s.") % {
         "action": transition.label
     }
+    note = str(outcome.pop("note", ""))[:4000]
     rows.insert(
         DossierEvent(
             dossier=dossier,
@@ -146,7 +159,7 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
             status=dossier.status,
             action=action,
             public_text=public_text[:500],
-            note=str(outcome.pop("note", ""))[:4000],
+            note=note,
             actor=user,
             agency=_agency(dossier, transition.over),
         )
@@ -161,6 +174,7 @@ def perform(public_id, action: str, *, actor, request=None, now=None, **inputs) 
         stage=dossier.stage,
         appointment_at=dossier.appointment_at.isoformat() if dossier.appointment_at else None,
         due_at=dossier.due_at.isoformat() if dossier.due_at else None,
+        **({TOLD[action]: note} if action in TOLD else {}),
     )
     log.info("dossiers.transition", code=dossier.code, action=action, status=dossier.status)
     return dossier

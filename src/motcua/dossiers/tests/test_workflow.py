@@ -314,3 +314,15 @@ def test_the_deadline_command_reports_what_it_flagged(place, people):
     out = StringIO()
     call_command("deadlines", stdout=out)
     assert "quá hạn: 1 hồ sơ" in out.getvalue()
+
+
+def test_the_event_of_a_step_carries_what_the_applicant_is_told(place, people):
+    dossier = dossier_in(workflow.PROCESSING, place=place, people=people)
+    processing.request_supplement(
+        dossier.public_id, actor=people["specialist"], missing="Bản sao giấy chứng sinh"
+    )
+    event = OutboxEvent.objects.filter(
+        topic="dossier.status_changed", aggregate_id=str(dossier.public_id)
+    ).latest("created_at")
+    assert event.payload["action"] == "request_supplement"
+    assert event.payload["missing"] == "Bản sao giấy chứng sinh"
