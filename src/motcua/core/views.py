@@ -41,7 +41,7 @@ def _broker() -> str | None:
     from motcua.celery import app
 
     try:
-        with app.connection_for_read() as conn:
+        with app.connection_for_read(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as exc:  # kombu raises its own and the transports' errors
         log.warning("healthz.broker_unavailable", error=type(exc).__name__)

@@ -17,7 +17,9 @@ from motcua.core.text import fold, nfc, sort_key
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "storage": "ok", "outbox": "ok"}
+    checks = response.json()
+    assert checks.pop("broker", "ok") == "ok"  # a folder when embedded: nothing to reach
+    assert checks == {"status": "ok", "database": "ok", "storage": "ok", "outbox": "ok"}
 
 
 @pytest.mark.django_db
@@ -37,13 +39,7 @@ def test_healthz_answers_503_when_the_database_does_not(client, monkeypatch):
 @pytest.mark.django_db
 def test_healthz_names_the_broker_when_it_is_down(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    from motcua.celery import app
-
-    app.conf.broker_url = settings.CELERY_BROKER_URL
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = "filesystem://"
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["broker"] == "down"
     assert response.json()["database"] == "ok"
