@@ -8,7 +8,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core import admin as core_admin
 from motcua.core import audit
+from motcua.core.admin import is_system_admin
 
 from . import services, webhooks
 from .models import (
@@ -22,24 +24,8 @@ from .models import (
 )
 
 
-def _is_system_admin(user) -> bool:
-    from motcua.accounts.access import scope_of
-
-    return bool(user.is_active and scope_of(user).is_system_admin)
-
-
-class SystemAdminOnly(admin.ModelAdmin):
-    def has_module_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
+class SystemAdminOnly(core_admin.SystemAdminOnly, admin.ModelAdmin):
+    """Client systems and their webhooks are deactivated or revoked, never deleted (audit)."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -51,7 +37,7 @@ class ClientAgencyInline(admin.TabularInline):
     autocomplete_fields = ("agency",)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
+        return is_system_admin(request.user)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -64,7 +50,7 @@ class ApiKeyInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
+        return is_system_admin(request.user)
 
     has_change_permission = has_view_permission
 
@@ -171,7 +157,7 @@ class AttemptInline(admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
+        return is_system_admin(request.user)
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

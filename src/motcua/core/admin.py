@@ -26,14 +26,34 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-def _is_system_admin(user) -> bool:
+def is_system_admin(user) -> bool:
     from motcua.accounts.access import scope_of
 
     return bool(user.is_active and scope_of(user).is_system_admin)
 
 
+class SystemAdminOnly:
+    """Admin pages for system administrators only: they may see, add, change and delete; put
+    :class:`ReadOnlyAdmin` first in the bases of a page they may only read."""
+
+    def has_module_permission(self, request) -> bool:
+        return is_system_admin(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return is_system_admin(request.user)
+
+    def has_add_permission(self, request, *args) -> bool:
+        return is_system_admin(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return is_system_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return is_system_admin(request.user)
+
+
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin, SystemAdminOnly):
     list_display = (
         "at",
         "action",
@@ -51,21 +71,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = tuple(f.name for f in AuditEntry._meta.fields)
     actions = None
 
-    def has_module_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 WEEKDAY_NAMES = (
     _("Thứ Hai"),
@@ -79,7 +84,7 @@ WEEKDAY_NAMES = (
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(SystemAdminOnly, admin.ModelAdmin):
     """Days off and make-up working days. What an administrator saves is theirs
     (``source="admin"``) and survives every import of the bundled file; a bundled day keeps its
     date and cannot be deleted (the next import would bring it back): to cancel a bundled
@@ -101,22 +106,10 @@ class CalendarDayAdmin(admin.ModelAdmin):
             return ("date", *self.readonly_fields)
         return self.readonly_fields
 
-    def has_module_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_add_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
-
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.source == CalendarDay.Source.DATA:
             return False
-        return _is_system_admin(request.user)
+        return is_system_admin(request.user)
 
     def save_model(self, request, obj, form, change):
         obj.source = CalendarDay.Source.ADMIN
@@ -130,16 +123,6 @@ class CalendarDayAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset.exclude(source=CalendarDay.Source.DATA))
         WorkingCalendar.invalidate()
-
-
-class SystemAdminOnly:
-    """Visible to system administrators only."""
-
-    def has_module_permission(self, request) -> bool:
-        return _is_system_admin(request.user)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return _is_system_admin(request.user)
 
 
 class DeliveryState(admin.SimpleListFilter):
@@ -164,7 +147,7 @@ class DeliveryState(admin.SimpleListFilter):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(SystemAdminOnly, ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyAdmin, SystemAdminOnly):
     """Every event to every subscriber: what failed, why, when it is tried again."""
 
     list_display = (
@@ -194,13 +177,13 @@ class DeliveryAdmin(SystemAdminOnly, ReadOnlyAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not _is_system_admin(request.user):
+        if not is_system_admin(request.user):
             return {}
         return actions
 
 
 @admin.register(OutboxSubscriber)
-class OutboxSubscriberAdmin(SystemAdminOnly, ReadOnlyAdmin):
+class OutboxSubscriberAdmin(ReadOnlyAdmin, SystemAdminOnly):
     list_display = ("name", "consecutive_failures", "paused_until", "last_success_at", "last_error")
     actions = ("resume",)
 
