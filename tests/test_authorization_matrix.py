@@ -29,6 +29,10 @@ from motcua.documents import services as document_services
 from motcua.documents.models import StoredFile, StoreItem
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
 from motcua.forms.models import FormDefinition
+from motcua.notifications.models import Preference
+from motcua.payments import services as payment_services
+from motcua.payments.models import FeeKind, FeeSchedule, Payment, PaymentStatus, Timing
+from motcua.payments.providers import gateway
 from motcua.units.models import Commune
 from tests.fixtures.accounts import login_citizen, login_staff, make_citizen, make_staff
 from tests.fixtures.eid import eid_provider  # noqa: F401  (the e-ID provider refresh/link reach)
@@ -53,6 +57,8 @@ HANDLING = "000.00.04.H36"  # Sở Tư pháp Lâm Đồng: the agency of the sta
 PROVINCE = "000.00.00.H36"
 OTHER_HANDLING = "000.00.04.H37"  # Sở Tư pháp Lạng Sơn
 OTHER_PROVINCE = "000.00.00.H37"
+
+DEMO_BANK = "demo bank only (404 when MOTCUA_PAYMENT_DEMO is off and in production)"
 
 #: Routes that read or change nothing protected, each with the reason.
 PUBLIC = {
@@ -89,6 +95,20 @@ PUBLIC = {
     "portal:communes": "public reference data (communes of a province)",
     "results:verify": "public verification of results: a code or a file; no personal data",
     "results:verify_code": "public verification page of one result; no personal data",
+    "notifications:demo_sms_gateway": (
+        "demo SMS gateway only (404 when MOTCUA_DEMO_MAILBOX is off); its own bearer key"
+    ),
+    "payments:notify": (
+        "providers' server-to-server notification: acts only on a message whose signature, "
+        "merchant, reference, amount and currency are verified; a forged one changes nothing"
+    ),
+    "payments_demo:national_init": DEMO_BANK,
+    "payments_demo:national_pay": DEMO_BANK,
+    "payments_demo:national_query": DEMO_BANK,
+    "payments_demo:national_bill": DEMO_BANK,
+    "payments_demo:gateway_pay": DEMO_BANK,
+    "payments_demo:gateway_query": DEMO_BANK,
+    "payments_demo:statement": DEMO_BANK,
 }
 
 
@@ -112,6 +132,12 @@ class World:
     draft_document: DossierDocument
     form_draft: FormDefinition
     draft_commune: str
+    #: The owner's second filed dossier, whose fee is still due (starting a payment).
+    unpaid: Dossier
+    #: A paid fee of the filed dossier (received at the service centre) and of the handled one
+    #: (received by the handling agency): receipts, checking again, refunds.
+    payment: Payment
+    handled_payment: Payment
 
 
 @dataclass
@@ -184,6 +210,33 @@ def _process_post(w):
         data |= {f"form-{i}-kind": kind, f"form-{i}-role": role, f"form-{i}-share": share,
                  f"form-{i}-ORDER": i + 1}  # fmt: skip
     return data
+
+
+def _payments(w):
+    return sorted(
+        Payment.objects.values_list("pk", "status", "refunded_at", "last_queried_at", "updated_at")
+    )
+
+
+def _preferences(w):
+    return sorted(Preference.objects.values_list("user_id", "kind", "email", "sms"))
+
+
+def _gateway_result(payment) -> dict:
+    """The card gateway's signed result of ``payment`` (its IPN, and the browser's return)."""
+    params = {
+        "vnp_TmnCode": "MOTCUA01",
+        "vnp_Amount": str(payment.amount * 100),
+        "vnp_CurrCode": "VND",
+        "vnp_TxnRef": payment.reference,
+        "vnp_BankCode": "NCB",
+        "vnp_PayDate": "20261201101500",
+        "vnp_ResponseCode": "00",
+        "vnp_TransactionStatus": "00",
+        "vnp_TransactionNo": f"1{payment.pk:07d}",
+    }
+    params["vnp_SecureHash"] = gateway.secure_hash(gateway.canonical(params), "demo-gateway-secret")
+    return params
 
 
 def _store_items(w):
@@ -348,6 +401,70 @@ MATRIX: list[Case] = [
         lambda w: "/ho-so/nop/1.001193/",
         CITIZENS,
         data=lambda w: {"tinh": "H36", "xa": w.draft_commune},
+    ),
+    Case(
+        "notifications_account:preferences", "get", lambda w: "/tai-khoan/nhan-thong-bao/", CITIZENS
+    ),
+    Case(
+        # Each citizen's own choices (no one else's in the URL); staff are refused.
+        "notifications_account:preferences",
+        "post",
+        lambda w: "/tai-khoan/nhan-thong-bao/",
+        CITIZENS,
+        data=lambda w: {"dossier_received-email": "on", "dossier_received-sms": "on"},
+        probe=_preferences,
+    ),
+    # --- Paying a dossier's fee -----------------------------------------------------------------
+    Case(
+        "payments:start",
+        "post",
+        lambda w: f"/thanh-toan/ho-so/{w.unpaid.public_id}/bat-dau/",
+        ("owner", "delegate"),
+        data=lambda w: {"kenh": "gateway"},
+        probe=_payments,
+    ),
+    Case(
+        # The browser back from the gateway, signed: shows the payment to its citizen side.
+        "payments:return",
+        "get",
+        lambda w: "/thanh-toan/ve/gateway/",
+        ("owner", "delegate"),
+        data=lambda w: _gateway_result(w.payment),
+    ),
+    Case(
+        "payments:check",
+        "post",
+        lambda w: f"/thanh-toan/{w.payment.public_id}/kiem-tra/",
+        ("owner", "delegate"),
+        probe=_payments,
+    ),
+    Case(
+        # The payer's side and staff whose reach covers the dossier; nobody else learns it
+        # exists (404, to the anonymous too).
+        "payments:receipt",
+        "get",
+        lambda w: f"/thanh-toan/{w.payment.public_id}/bien-lai.pdf",
+        ("owner", "delegate", *DOSSIER_READERS),
+        anonymous=DENY,
+    ),
+    Case(
+        # Received at the service centre: no staff member of the world receives there, so
+        # those who read the dossier are refused too (403).
+        "payments:refund",
+        "post",
+        lambda w: f"/thanh-toan/{w.payment.public_id}/hoan-tien/",
+        ("system_admin",),
+        data=lambda w: {"ly_do": "Thu nhầm"},
+        probe=_payments,
+    ),
+    Case(
+        # Received by the handling agency: its clerk refunds; its leader, who reads it, may not.
+        "payments:refund",
+        "post",
+        lambda w: f"/thanh-toan/{w.handled_payment.public_id}/hoan-tien/",
+        ("clerk_handling_agency", "system_admin"),
+        data=lambda w: {"ly_do": "Thu nhầm"},
+        probe=_payments,
     ),
     # --- Staff: the desk, dossiers, e-forms -----------------------------------------------------
     Case(
@@ -636,6 +753,26 @@ def world(eid_settings, tmp_path) -> World:
     draft, filed, handled, draft_document, form_draft = _dossier_world(
         users, procedure, stored_file
     )
+    unpaid = Dossier.objects.create(
+        procedure=procedure,
+        form=filed.form,
+        submitted_by=users["owner"],
+        province=filed.province,
+        applicant_person=users["owner"].person,
+        status=Status.SUBMITTED,
+        code="000.00.50.H36-261201-9003",
+        submitted_at=timezone.now(),
+        receiving_agency=filed.receiving_agency,
+        resolving_agency=filed.resolving_agency,
+        agency_path=filed.agency_path,
+    )
+    FeeSchedule.objects.create(
+        procedure=procedure,
+        kind=FeeKind.FIXED,
+        timing=Timing.BEFORE_RECEPTION,
+        label="Lệ phí",
+        amount=8000,
+    )
     return World(
         users=users,
         organisation=organisation,
@@ -652,7 +789,27 @@ def world(eid_settings, tmp_path) -> World:
         draft_document=draft_document,
         form_draft=form_draft,
         draft_commune=Commune.objects.filter(province__qcvn_code="H36").order_by("code")[0].code,
+        unpaid=unpaid,
+        payment=_paid(filed, users["owner"]),
+        handled_payment=_paid(handled, users["owner"]),
     )
+
+
+def _paid(dossier, payer) -> Payment:
+    """A fee paid through the card gateway, by the write path: started, then confirmed by the
+    gateway's signed IPN."""
+    payment, _url = payment_services.start_payment(
+        dossier,
+        actor=payer,
+        provider_id="gateway",
+        return_url="http://testserver/thanh-toan/ve/gateway/",
+        notify_url="http://testserver/thanh-toan/thong-bao/gateway/",
+    )
+    outcome = payment_services.receive_notification("gateway", _gateway_result(payment), kind="ipn")
+    payment.refresh_from_db()
+    assert outcome.outcome == "accepted"
+    assert payment.status == PaymentStatus.PAID
+    return payment
 
 
 def _dossier_world(users, procedure, stored_file):

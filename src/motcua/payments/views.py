@@ -172,6 +172,8 @@ def receipt(request: HttpRequest, public_id) -> HttpResponse:
 @require_POST
 def refund(request: HttpRequest, public_id) -> HttpResponse:
     payment = _payment_for(request, public_id)
+    if not services.may_refund(request.user, payment):  # may see it, may not change it
+        return render(request, "backoffice/forbidden.html", status=403)
     try:
         services.refund(
             payment.pk, actor=request.user, reason=request.POST.get("ly_do", ""), request=request
