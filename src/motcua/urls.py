@@ -11,7 +11,11 @@ urlpatterns = [
     path("api/", include("motcua.api.urls")),
     path("tai-khoan/nhan-thong-bao/", include("motcua.notifications.account_urls")),
     path("tai-khoan/", include("motcua.accounts.urls")),
+    path("can-bo/phan-anh-kien-nghi/", include("motcua.feedback.staff_urls")),
+    path("can-bo/chi-so/", include("motcua.stats.staff_urls")),
     path("can-bo/", include("motcua.backoffice.urls")),
+    path("phan-anh-kien-nghi/", include("motcua.feedback.urls")),
+    path("thong-ke/", include("motcua.stats.urls")),
     path("thu-nghiem/thanh-toan/", include("motcua.payments.demo_urls")),  # demo bank only
     path("thanh-toan/", include("motcua.payments.urls")),
     path("thu-nghiem/", include("motcua.notifications.urls")),

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.results",
     "motcua.payments",
+    "motcua.feedback",
+    "motcua.stats",
     "motcua.portal",
     "motcua.backoffice",
     "motcua.api",
