@@ -14,13 +14,12 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from motcua.core.demo import demo_totp_key
-from tests.e2e.test_filing_journey import PDF, continue_
+from tests.e2e.filing import BIRTH, PDF, Child, file_birth_registration, submitted_code
 from tests.e2e.test_journey import serious_violations
 from tests.e2e.test_staff_journey import staff_login, totp
 
 pytestmark = pytest.mark.e2e
 
-BIRTH = "1.001193"
 PARTNER = "Sở Tư pháp tỉnh Lâm Đồng"
 MISSING = "Bản sao giấy chứng nhận kết hôn của cha mẹ trẻ"
 
@@ -75,51 +74,13 @@ def perform(page: Page, name: str, label: str, lands: str = r"/can-bo/ho-so/[0-9
     page.wait_for_url(re.compile(lands))
 
 
-def file_birth_registration(page: Page, base_url: str, eid_provider, citizen, commune: str,
-                            tmp_path: Path) -> str:  # fmt: skip
-    """The citizen files at ``commune`` (its name as the filing page lists it); the code."""
-    page.goto(f"{base_url}/thu-tuc/{BIRTH}/?tinh=H36")
-    page.get_by_role("link", name="Nộp trực tuyến").click()
-    page.get_by_label("Xã, phường, đặc khu nơi nộp").select_option(label=commune)
-    page.get_by_role("button", name="Chọn nơi nộp").click()
-    page.get_by_role("link", name="Đăng nhập bằng VNeID để nộp hồ sơ").click()
-    page.wait_for_url(re.compile(re.escape(eid_provider.base_url)))
-    page.get_by_role("button", name=f"Đăng nhập với {citizen['name']}").click()
-    page.wait_for_url(re.compile(rf"/ho-so/nop/{re.escape(BIRTH)}/"))
-    page.get_by_role("button", name="Bắt đầu khai hồ sơ").click()
-
-    page.wait_for_url(re.compile(r"/trang/nguoi-yeu-cau/"))
-    page.get_by_label("Mẹ", exact=True).check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/tre-em/"))
-    page.get_by_label("Họ, chữ đệm, tên của trẻ").fill("Võ Gia Hân")
-    page.get_by_label("Ngày, tháng, năm sinh").fill("25/11/2026")
-    page.get_by_label("Nữ", exact=True).check()
-    page.get_by_label("Dân tộc").fill("Kinh")
-    page.get_by_label("Nơi sinh (tên cơ sở y tế hoặc địa chỉ)").fill("Bệnh viện Đa khoa Bình Thuận")
-    page.get_by_label("Quê quán").fill("Lâm Đồng")
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/cha-me/"))
-    page.get_by_label("Họ tên người mẹ").fill(citizen["name"])
-    page.get_by_label("Số định danh cá nhân của người mẹ").fill(citizen["pid"])
-    page.get_by_role("group", name="Có thông tin về người cha?").get_by_label("Không").check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/giay-to/"))
-    certificate = tmp_path / "giay-chung-sinh.pdf"
-    certificate.write_bytes(PDF)
-    page.get_by_label("Giấy chứng sinh (hoặc văn bản của người làm chứng)").set_input_files(
-        str(certificate)
-    )
-    page.get_by_role("group", name="Cách nhận kết quả (Giấy khai sinh)").get_by_label(
-        "Nhận bản điện tử trên cổng và tại nơi đăng ký"
-    ).check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/xem-lai/"))
-    expect(page.get_by_role("main")).to_contain_text("giay-chung-sinh.pdf")
-    page.get_by_role("button", name="Nộp hồ sơ", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Đã nộp hồ sơ")
-    code = page.locator(".confirmation__code").inner_text().strip()
-    assert re.fullmatch(r"\S+-\d{6}-\d{4}", code), code
+def file_and_follow(page: Page, base_url: str, eid_provider, citizen, commune: str,
+                    tmp_path: Path) -> str:  # fmt: skip
+    """The citizen files at ``commune`` and opens the dossier's page; the code."""
+    file_birth_registration(page, base_url, eid_provider, citizen, tmp_path, commune=commune,
+                            child=Child("Võ Gia Hân", "25/11/2026", "Nữ",
+                                        "Bệnh viện Đa khoa Bình Thuận"))  # fmt: skip
+    code = submitted_code(page)
     page.get_by_role("link", name="Theo dõi hồ sơ").click()
     page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Hồ sơ {code}")
@@ -157,9 +118,7 @@ def test_a_birth_registration_goes_through_the_back_office_to_a_verified_signed_
             for name in (o.strip() for o in communes.all_inner_texts())
             if name and agency.casefold().endswith(" " + name.casefold())
         )
-        code = file_birth_registration(
-            citizen_page, base_url, eid_provider, citizen, commune, tmp_path
-        )
+        code = file_and_follow(citizen_page, base_url, eid_provider, citizen, commune, tmp_path)
         expect(citizen_status(citizen_page)).to_have_text("Mới đăng ký")
 
         # Reception: the clerk finds it in the queue, with the document the citizen uploaded.

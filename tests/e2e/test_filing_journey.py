@@ -12,19 +12,12 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from tests.e2e.filing import PDF, continue_
 from tests.e2e.test_journey import serious_violations
 
 pytestmark = pytest.mark.e2e
 
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
-PDF = (
-    b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-)
-
-
-def continue_(page) -> None:
-    page.get_by_role("button", name=re.compile("^(Tiếp tục|Xem lại hồ sơ)$")).click()
 
 
 def test_a_citizen_files_a_birth_registration_end_to_end(page, base_url, eid_provider, tmp_path):

@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.test_filing_journey import PDF, continue_
+from tests.e2e.filing import file_birth_registration
 
 pytestmark = pytest.mark.e2e
 
@@ -50,55 +50,19 @@ def fee(server_env, base_url):
     shell(server_env, REMOVE_FEE)
 
 
-def file_birth_registration(page, base_url, eid_provider, tmp_path) -> None:
-    # A level-2 adult the other journeys do not use, so each keeps its own dossiers.
-    citizen = [
+def adult_citizen(eid_provider) -> dict:
+    """A level-2 adult the other journeys do not use, so each keeps its own dossiers."""
+    return [
         c for c in eid_provider.citizens()[1:]
         if c.get("level") == 2 and c.get("birthdate") and c["birthdate"] <= "2007-01-01"
     ][-1]  # fmt: skip
-    page.goto(base_url + "/thu-tuc/1.001193/?tinh=H36")
-    page.get_by_role("link", name="Nộp trực tuyến").click()
-    page.get_by_label("Xã, phường, đặc khu nơi nộp").select_option(index=3)
-    page.get_by_role("button", name="Chọn nơi nộp").click()
-    page.get_by_role("link", name="Đăng nhập bằng VNeID để nộp hồ sơ").click()
-    page.get_by_role("button", name=f"Đăng nhập với {citizen['name']}").click()
-    page.wait_for_url(re.compile(r"/ho-so/nop/1\.001193/"))
-    page.get_by_role("button", name="Bắt đầu khai hồ sơ").click()
-    page.wait_for_url(re.compile(r"/trang/nguoi-yeu-cau/"))
-    page.get_by_label("Mẹ", exact=True).check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/tre-em/"))
-    page.get_by_label("Họ, chữ đệm, tên của trẻ").fill("Trần Minh Khôi")
-    page.get_by_label("Ngày, tháng, năm sinh").fill("20/11/2026")
-    page.get_by_label("Nam", exact=True).check()
-    page.get_by_label("Dân tộc").fill("Kinh")
-    page.get_by_label("Nơi sinh (tên cơ sở y tế hoặc địa chỉ)").fill("Bệnh viện Đa khoa Lâm Đồng")
-    page.get_by_label("Quê quán").fill("Lâm Đồng")
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/cha-me/"))
-    page.get_by_label("Họ tên người mẹ").fill(citizen["name"])
-    page.get_by_label("Số định danh cá nhân của người mẹ").fill(citizen["pid"])
-    page.get_by_role("group", name="Có thông tin về người cha?").get_by_label("Không").check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/trang/giay-to/"))
-    clean = tmp_path / "chung-sinh.pdf"
-    clean.write_bytes(PDF)
-    page.get_by_label("Giấy chứng sinh (hoặc văn bản của người làm chứng)").set_input_files(
-        str(clean)
-    )
-    page.get_by_role("group", name="Cách nhận kết quả (Giấy khai sinh)").get_by_label(
-        "Nhận bản điện tử trên cổng và tại nơi đăng ký"
-    ).check()
-    continue_(page)
-    page.wait_for_url(re.compile(r"/xem-lai/"))
-    page.get_by_role("button", name="Nộp hồ sơ").click()
-    page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]+/(da-nop/)?$"))
 
 
 def test_the_fee_shows_paid_only_after_the_gateways_ipn_and_forged_or_replayed_ipns_are_refused(
     page, base_url, eid_provider, tmp_path, server_env, fee
 ):
-    file_birth_registration(page, base_url, eid_provider, tmp_path)
+    file_birth_registration(page, base_url, eid_provider, adult_citizen(eid_provider), tmp_path)
+    page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]+/(da-nop/)?$"))
     if "/da-nop/" in page.url:
         page.get_by_role("link", name=re.compile("Xem hồ sơ|Theo dõi hồ sơ")).first.click()
         page.wait_for_url(re.compile(r"/ho-so/[0-9a-f-]+/$"))
