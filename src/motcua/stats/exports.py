@@ -41,6 +41,8 @@ class Kind(StrEnum):
     PERCENT = "percent"
     DATE = "date"
     MONEY = "money"
+    #: Working days (2.2's average time), two decimals.
+    DAYS = "days"
 
 
 _NUMBER_FORMATS = {
@@ -48,7 +50,8 @@ _NUMBER_FORMATS = {
     Kind.DECIMAL: "#,##0.00",
     Kind.PERCENT: "0.00%",
     Kind.DATE: "dd/mm/yyyy",
-    Kind.MONEY: "#,##0",
+    Kind.MONEY: '#,##0" đ"',
+    Kind.DAYS: '#,##0.00" ngày"',
 }
 _DEFAULT_WIDTHS = {
     Kind.TEXT: 30,
@@ -57,6 +60,7 @@ _DEFAULT_WIDTHS = {
     Kind.PERCENT: 12,
     Kind.DATE: 13,
     Kind.MONEY: 18,
+    Kind.DAYS: 14,
 }
 
 
@@ -69,8 +73,22 @@ class Link:
     href: str
 
 
+@dataclass(frozen=True)
+class Typed:
+    """A cell of another kind than its column (2.2's average days in a column of ratios)."""
+
+    value: object
+    kind: Kind
+
+
 def _plain(value):
-    return value.value if isinstance(value, Link) else value
+    return value.value if isinstance(value, Link | Typed) else value
+
+
+def _kind(value, kind: Kind) -> Kind:
+    if isinstance(value, Link):
+        value = value.value
+    return value.kind if isinstance(value, Typed) else kind
 
 
 @dataclass(frozen=True)
@@ -129,14 +147,14 @@ def _safe_text(value: str) -> str:
 
 
 def _excel_value(value, kind: Kind):
-    value = _plain(value)
+    kind, value = _kind(value, kind), _plain(_plain(value))
     if value is None or value == "":
         return None
     if kind == Kind.PERCENT:
         return Decimal(value) / 100
     if kind in (Kind.INT, Kind.MONEY) and isinstance(value, int | Decimal | float):
         return value
-    if kind == Kind.DECIMAL and isinstance(value, int | Decimal | float):
+    if kind in (Kind.DECIMAL, Kind.DAYS) and isinstance(value, int | Decimal | float):
         return value
     if kind == Kind.DATE and isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -146,7 +164,7 @@ def _excel_value(value, kind: Kind):
 
 
 def _csv_value(value, kind: Kind) -> str:
-    value = _plain(value)
+    kind, value = _kind(value, kind), _plain(_plain(value))
     if value is None:
         return ""
     if kind == Kind.DATE and isinstance(value, datetime):
@@ -187,14 +205,14 @@ def xlsx_bytes(table: Table) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         headers.append(cell)
     sheet.append(headers)
-    formats = [_NUMBER_FORMATS.get(c.kind) for c in table.columns]
     for row in table.capped_rows():
         if row is None:
             sheet.append([table.cut_notice()])
             break
         cells = []
-        for value, column, number_format in zip(row, table.columns, formats, strict=False):
+        for value, column in zip(row, table.columns, strict=False):
             cell = WriteOnlyCell(sheet, value=_excel_value(value, column.kind))
+            number_format = _NUMBER_FORMATS.get(_kind(value, column.kind))
             if number_format:
                 cell.number_format = number_format
             cells.append(cell)

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import public
 
 app_name = "stats"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.public, name="public"),
+    path("<str:code>/", public.public, name="province"),
+]
