@@ -61,6 +61,10 @@ def beat_schedule(settings) -> dict:
             "task": "motcua.accounts.purge_registrations",
             "schedule": crontab(hour=nightly, minute=30),
         },
+        "monthly-report": {
+            "task": "motcua.stats.send_monthly_reports",
+            "schedule": crontab(day_of_month=1, hour=7, minute=0),
+        },
         "portal-reconciliation": {
             "task": "motcua.integrations.portal.reconcile",
             "schedule": crontab(hour=nightly, minute=45),
