@@ -91,13 +91,18 @@ def _context(dossier: Dossier, kind: str, event) -> dict:
         agency = dossier.receiving_agency
     else:
         agency = dossier.resolving_agency
-    return {
+    context = {
         "code": dossier.code,
         "procedure": dossier.procedure.name,
         "agency": agency.name if agency else "",
         "applicant": dossier.applicant_name,
         "appointment": format_date_vi(at) if at else "",
     }
+    if kind == "dossier_result_returned":
+        from motcua.feedback.links import rating_url
+
+        context["rating_link"] = rating_url(dossier)
+    return context
 
 
 def _tell_applicant(event, kind: str, **extra) -> None:

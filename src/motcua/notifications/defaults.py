@@ -140,8 +140,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "subject": "Hồ sơ {{ code }} đã trả kết quả",
         "email_body": (
             "{{ agency }} đã trả kết quả hồ sơ “{{ procedure }}” (mã {{ code }}). Cảm ơn bạn "
-            "đã sử dụng dịch vụ; bạn có thể đánh giá mức độ hài lòng trên trang hồ sơ.\n\n"
-            + _FOLLOW
+            "đã sử dụng dịch vụ; bạn có thể đánh giá mức độ hài lòng trên trang hồ sơ, hoặc "
+            "không cần đăng nhập tại: {{ rating_link }}\n\n" + _FOLLOW
         ),
         "sms_text": "Ho so {{ code }} da tra ket qua.",
         "title": "Hồ sơ {{ code }} đã trả kết quả",
@@ -181,7 +181,58 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         ),
         "sms_text": "PAKN {{ feedback_code }} da co tra loi: {{ link }}",
         "title": "Phản ánh, kiến nghị {{ feedback_code }} đã có trả lời",
-        "body": "Câu trả lời đã được công khai.",
+        "body": "Xem câu trả lời và cho biết bạn có hài lòng không.",
+    },
+    "feedback_received": {
+        "label": "Phản ánh, kiến nghị đã được tiếp nhận",
+        "essential": False,
+        "subject": "Đã tiếp nhận phản ánh, kiến nghị {{ feedback_code }}",
+        "email_body": (
+            "Phản ánh, kiến nghị của bạn đã được tiếp nhận với mã {{ feedback_code }} và "
+            "chuyển đến {{ agency }}.\n"
+            "Cơ quan trả lời trong 15 ngày làm việc. Theo dõi, bổ sung thông tin và đánh giá "
+            "câu trả lời tại đường dẫn riêng dưới đây (không chia sẻ cho người khác):\n{{ link }}"
+        ),
+        "sms_text": "Da tiep nhan PAKN {{ feedback_code }}. Theo doi: {{ link }}",
+        "title": "Đã tiếp nhận phản ánh, kiến nghị {{ feedback_code }}",
+        "body": "Phản ánh đã được chuyển đến {{ agency }}; cơ quan trả lời trong 15 ngày làm việc.",
+    },
+    "feedback_rejected": {
+        "label": "Phản ánh, kiến nghị không được thụ lý",
+        "essential": False,
+        "subject": "Phản ánh, kiến nghị {{ feedback_code }} không được thụ lý",
+        "email_body": (
+            "{{ agency }} không thụ lý phản ánh, kiến nghị {{ feedback_code }} của bạn.\n"
+            "Lý do: {{ reasons }}\n\nXem chi tiết: {{ link }}"
+        ),
+        "sms_text": "PAKN {{ feedback_code }} khong duoc thu ly. Ly do: {{ link }}",
+        "title": "Phản ánh, kiến nghị {{ feedback_code }} không được thụ lý",
+        "body": "Lý do: {{ reasons }}",
+    },
+    "feedback_info_requested": {
+        "label": "Cơ quan đề nghị bổ sung thông tin phản ánh",
+        "essential": True,
+        "subject": "Phản ánh, kiến nghị {{ feedback_code }}: cần bổ sung thông tin",
+        "email_body": (
+            "{{ agency }} đề nghị bạn bổ sung thông tin cho phản ánh, kiến nghị "
+            "{{ feedback_code }}:\n{{ missing }}\n\nGửi thông tin bổ sung tại: {{ link }}"
+        ),
+        "sms_text": "PAKN {{ feedback_code }} can bo sung thong tin: {{ link }}",
+        "title": "Phản ánh {{ feedback_code }}: cần bổ sung thông tin",
+        "body": "{{ missing }}",
+    },
+    "feedback_transferred": {
+        "label": "Phản ánh, kiến nghị được chuyển cơ quan có thẩm quyền",
+        "essential": False,
+        "subject": "Phản ánh, kiến nghị {{ feedback_code }} được chuyển đến {{ agency }}",
+        "email_body": (
+            "Phản ánh, kiến nghị {{ feedback_code }} của bạn được chuyển đến {{ agency }}, "
+            "cơ quan có thẩm quyền giải quyết.\nLý do: {{ reasons }}\n\n"
+            "Theo dõi tại: {{ link }}"
+        ),
+        "sms_text": "PAKN {{ feedback_code }} da chuyen co quan co tham quyen: {{ link }}",
+        "title": "Phản ánh {{ feedback_code }} được chuyển đến {{ agency }}",
+        "body": "Lý do: {{ reasons }}",
     },
     # Staff-facing: the officer handling the dossier, by e-mail (no SMS, no citizen message;
     # the citizen hears of a delay through the agency's apology).

@@ -23,6 +23,7 @@ VARIABLES: dict[str, str] = {
     "result_number": _("số văn bản kết quả"),
     "amount": _("số tiền (1.200.000 đ)"),
     "feedback_code": _("mã phản ánh, kiến nghị"),
+    "rating_link": _("đường dẫn đánh giá hồ sơ không cần đăng nhập (khi trả kết quả)"),
     "link": _("đường dẫn đến trang hồ sơ"),
 }
 
