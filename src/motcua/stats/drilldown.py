@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from .models import DossierFact
 
@@ -249,17 +250,17 @@ def _feedback_rows(path, period, ident, part, page, judged_on, title) -> Drilldo
 
 #: Procedure-level indicators: (numerator set, denominator set, reason when in / not in).
 _PROCEDURE_SETS = {
-    "1.3": ("complete", "public", "Công khai đủ 7 bộ phận", "Chưa công khai đủ 7 bộ phận"),
-    "3.1": ("online_offered", "authority", "Có dịch vụ công trực tuyến",
-            "Chưa có dịch vụ công trực tuyến"),
-    "3.2": ("with_online_dossier", "online_offered", "Có hồ sơ trực tuyến trong kỳ",
-            "Chưa có hồ sơ trực tuyến trong kỳ"),
-    "3.5": ("fee_integrated", "fee_nonzero", "Đã tích hợp thanh toán trực tuyến",
-            "Chưa tích hợp thanh toán trực tuyến"),
-    "3.5b": ("with_online_payment", "fee", "Có giao dịch thanh toán trực tuyến trong kỳ",
-             "Chưa có giao dịch thanh toán trực tuyến trong kỳ"),
-    "4.5a": ("with_population_data", "for_citizens", "Có hồ sơ dùng dữ liệu dân cư",
-             "Chưa có hồ sơ dùng dữ liệu dân cư"),
+    "1.3": ("complete", "public", N_("Công khai đủ 7 bộ phận"), N_("Chưa công khai đủ 7 bộ phận")),
+    "3.1": ("online_offered", "authority", N_("Có dịch vụ công trực tuyến"),
+            N_("Chưa có dịch vụ công trực tuyến")),
+    "3.2": ("with_online_dossier", "online_offered", N_("Có hồ sơ trực tuyến trong kỳ"),
+            N_("Chưa có hồ sơ trực tuyến trong kỳ")),
+    "3.5": ("fee_integrated", "fee_nonzero", N_("Đã tích hợp thanh toán trực tuyến"),
+            N_("Chưa tích hợp thanh toán trực tuyến")),
+    "3.5b": ("with_online_payment", "fee", N_("Có giao dịch thanh toán trực tuyến trong kỳ"),
+             N_("Chưa có giao dịch thanh toán trực tuyến trong kỳ")),
+    "4.5a": ("with_population_data", "for_citizens", N_("Có hồ sơ dùng dữ liệu dân cư"),
+             N_("Chưa có hồ sơ dùng dữ liệu dân cư")),
 }  # fmt: skip
 
 

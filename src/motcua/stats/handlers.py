@@ -19,16 +19,16 @@ SUBSCRIBER = "stats.refresh"
 
 
 def _dossier_id(event) -> int | None:
-    if event.aggregate_type == "payments.payment":
+    """The dossier an event is about: its aggregate, the dossier of a payment aggregate, or
+    the dossier named by the event's ``code``."""
+    public_id = _uuid(event.aggregate_id)
+    if public_id is not None and event.aggregate_type == "payments.payment":
         from motcua.payments.models import Payment
 
-        found = Payment.objects.filter(public_id=_uuid(event.aggregate_id)).values_list(
-            "dossier_id", flat=True
-        )
-        return found.first() if _uuid(event.aggregate_id) else None
-    if event.aggregate_type == Dossier._meta.label_lower and _uuid(event.aggregate_id):
-        found = Dossier.objects.filter(public_id=event.aggregate_id).values_list("pk", flat=True)
-        pk = found.first()
+        payment = Payment.objects.filter(public_id=public_id).values_list("dossier_id", flat=True)
+        return payment.first()
+    if public_id is not None and event.aggregate_type == Dossier._meta.label_lower:
+        pk = Dossier.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
         if pk is not None:
             return pk
     code = (event.payload or {}).get("code")

@@ -10,7 +10,6 @@ A *node* is an ``Agency`` (its subtree) or None (the whole nation).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -459,9 +458,6 @@ def per_procedure(node: Agency | None, period: Period, *, limit: int = 50) -> li
     names = dict(
         Procedure.objects.filter(pk__in=[r["procedure_id"] for r in rows]).values_list("pk", "name")
     )
-    totals = defaultdict(int)
     for row in rows:
         row["name"] = names.get(row["procedure_id"], "")
-        for name in COUNTERS:
-            totals[name] += row[name] or 0
     return rows

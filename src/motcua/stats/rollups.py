@@ -206,39 +206,56 @@ def rebuild(prefix: str = "") -> None:
     _fill_nodes(prefix)
     fact, nodes = DossierFact._meta.db_table, RollupNode._meta.db_table
     sums = ", ".join(f"SUM({sql}) AS {_q(name)}" for name, (_rule, sql) in RULES.items())
+    columns = ", ".join(_q(c) for c in COUNTERS)
     totals = ", ".join(f"SUM(leaf.{_q(name)})" for name in COUNTERS)
     expand = (
         f"FROM leaf JOIN {_q(nodes)} n ON n.path = leaf.agency_path "
         "CROSS JOIN (SELECT 0 AS every UNION ALL SELECT 1) p "
-        "CROSS JOIN (SELECT 'd' AS grain UNION ALL SELECT 'm') g "
     )
-    keys = (
-        "n.node, CASE WHEN p.every = 0 THEN 0 ELSE leaf.procedure_id END, g.grain, "
-        f"CASE WHEN g.grain = 'd' THEN leaf.period_day ELSE {_month_sql('leaf.period_day')} END"
-    )
+    keys = "n.node, CASE WHEN p.every = 0 THEN 0 ELSE leaf.procedure_id END, leaf.period_day"
+    day_keys = keys.replace("leaf.period_day", "'d', leaf.period_day")
     where = "WHERE f.agency_path LIKE %s"
+    node_where = "WHERE grain = 'd' AND node LIKE %s"
     like = [prefix.replace("%", r"\%").replace("_", r"\_") + "%"]
     if connection.vendor == "sqlite":
         where += " ESCAPE '\\'"
-    # Names are ours (tables, columns, the counters' SQL); the only value is a parameter.
-    counters_sql = (
+        node_where += " ESCAPE '\\'"
+    month = _month_sql(_q("start"))
+    # Day rows from the facts (summed per agency path, procedure and day first, then at each
+    # node), then month rows from the day rows. Names are ours; the only values are
+    # parameters.
+    day_sql = (
         f"WITH leaf AS (SELECT f.agency_path, f.procedure_id, f.period_day, {sums} "  # noqa: S608
         f"FROM {_q(fact)} f {where} GROUP BY f.agency_path, f.procedure_id, f.period_day) "
-        f"INSERT INTO {_q(rollup)} (node, procedure_id, grain, {_q('start')}, "
-        f"{', '.join(_q(c) for c in COUNTERS)}) "
-        f"SELECT {keys}, {totals} {expand} GROUP BY {keys}"
+        f"INSERT INTO {_q(rollup)} (node, procedure_id, grain, {_q('start')}, {columns}) "
+        f"SELECT {day_keys}, {totals} "
+        f"{expand} GROUP BY {keys}"
     )
-    open_sql = (
+    month_sql = (
+        f"INSERT INTO {_q(rollup)} (node, procedure_id, grain, {_q('start')}, {columns}) "  # noqa: S608
+        f"SELECT node, procedure_id, 'm', {month}, "
+        f"{', '.join(f'SUM({_q(c)})' for c in COUNTERS)} FROM {_q(rollup)} {node_where} "
+        f"GROUP BY node, procedure_id, {month}"
+    )
+    open_day_sql = (
         f"WITH leaf AS (SELECT f.agency_path, f.procedure_id, f.period_day, "  # noqa: S608
         f"COALESCE(f.due_day, %s) AS due_day, COUNT(*) AS n FROM {_q(fact)} f {where} "
         "AND f.state = 'open' GROUP BY 1, 2, 3, 4) "
         f"INSERT INTO {_q(opened)} (node, procedure_id, grain, {_q('start')}, due_day, "
-        f"{_q('count')}) SELECT {keys}, leaf.due_day, SUM(leaf.n) {expand} "
-        f"GROUP BY {keys}, leaf.due_day"
+        f"{_q('count')}) SELECT {day_keys}, "
+        f"leaf.due_day, SUM(leaf.n) {expand} GROUP BY {keys}, leaf.due_day"
+    )
+    open_month_sql = (
+        f"INSERT INTO {_q(opened)} (node, procedure_id, grain, {_q('start')}, due_day, "  # noqa: S608
+        f"{_q('count')}) SELECT node, procedure_id, 'm', {month}, due_day, "
+        f"SUM({_q('count')}) FROM {_q(opened)} {node_where} "
+        f"GROUP BY node, procedure_id, {month}, due_day"
     )
     with connection.cursor() as cursor:
-        cursor.execute(counters_sql, like)
-        cursor.execute(open_sql, [NO_DUE, *like])
+        cursor.execute(day_sql, like)
+        cursor.execute(month_sql, like)
+        cursor.execute(open_day_sql, [NO_DUE, *like])
+        cursor.execute(open_month_sql, like)
     RollupNode.objects.all().delete()
 
 

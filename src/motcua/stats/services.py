@@ -65,6 +65,17 @@ def backfill(*, batch: int = 1000, only_missing: bool = False, actor=None) -> in
     return changed
 
 
+def refresh_synced(*, batch: int = 1000) -> int:
+    """Catch up the facts whose dossier has been pushed to the national portal since its last
+    event (the push is a sibling subscriber of the same events, so the flag can lag one
+    event behind). Run every few minutes (``motcua stats_backfill --sync``)."""
+    from motcua.integrations.portal.models import DossierSync
+
+    pushed = DossierSync.objects.filter(last_pushed_at__isnull=False).values("dossier_id")
+    ids = list(DossierFact.objects.filter(synced=False, pk__in=pushed).values_list("pk", flat=True))
+    return sum(refresh(ids[at : at + batch]) for at in range(0, len(ids), batch))
+
+
 def rebuild(prefix: str = "", *, actor=None) -> None:
     """Recount the counter tables from the facts (set-based), audited."""
     rollups.rebuild(prefix)

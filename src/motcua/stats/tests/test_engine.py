@@ -264,3 +264,33 @@ def test_staff_see_the_nodes_they_hold_stats_view_over(place):
     assert queries.may_view(admin, None)
     assert queries.may_view(supervisor, place["here"])
     assert not queries.may_view(supervisor, None)
+
+
+def test_a_push_to_the_national_portal_is_caught_up_for_1_4(desk):
+    from motcua.integrations.portal.models import DossierSync
+    from motcua.stats import services as stats
+
+    dossier = desk.walk(desk.file(at(MON, 8)), ("accept", at(MON, 9)))
+    deliver()
+    assert queries.scorecard(desk.here, MARCH)["1.4"].ratio == Decimal("0.00")
+    DossierSync.objects.create(dossier=dossier, last_status=2, last_pushed_at=at(MON, 9, 1))
+    assert stats.refresh_synced() == 1
+    assert stats.refresh_synced() == 0
+    assert queries.scorecard(desk.here, MARCH)["1.4"].ratio == Decimal("100.00")
+
+
+def test_one_procedure_and_the_commands(desk):
+    from django.core.management import call_command
+
+    desk.finish(desk.file(at(MON, 8)), at(MON, 9), at(MON, 15))
+    deliver()
+    card = queries.scorecard(desk.here, MARCH, procedure=desk.procedure)
+    assert card["2.1"].ratio == Decimal("100.00")
+    assert card["3.1"].denominator == 1  # the procedure is listed in Lâm Đồng
+    other = queries.scorecard(desk.here, MARCH, procedure=desk.procedure.pk + 1)
+    assert other["2.1"].ratio is None
+    before = rollups.snapshot(Rollup)
+    call_command("stats_backfill", "--missing")
+    call_command("stats_rebuild", "--node", desk.here.code)
+    call_command("stats_load_indicators")
+    assert rollups.snapshot(Rollup) == before
