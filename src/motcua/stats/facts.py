@@ -272,7 +272,7 @@ def load_related(dossiers: list[Dossier]) -> dict[int, Related]:
     from motcua.documents.models import StoreItem, StoreItemKind
     from motcua.integrations.portal.models import DossierSync
     from motcua.payments.fees import fee_for
-    from motcua.payments.models import Payment, PaymentStatus
+    from motcua.payments.models import FeeKind, FeeSchedule, Payment, PaymentStatus
     from motcua.results.models import ResultDocument
 
     ids = [d.pk for d in dossiers]
@@ -303,9 +303,20 @@ def load_related(dossiers: list[Dossier]) -> dict[int, Related]:
         )
     )
     flags = feedback_flags(ids)
+    by_answer = set(
+        FeeSchedule.objects.filter(
+            procedure_id__in={d.procedure_id for d in dossiers}, kind=FeeKind.BY_ANSWER
+        ).values_list("procedure_id", flat=True)
+    )
+    fees: dict[int, object] = {}  # what a procedure's dossiers owe, unless it depends on answers
     related = {}
     for dossier in dossiers:
-        fee = fee_for(dossier)
+        if dossier.procedure_id in by_answer:
+            fee = fee_for(dossier)
+        else:
+            if dossier.procedure_id not in fees:
+                fees[dossier.procedure_id] = fee_for(dossier)
+            fee = fees[dossier.procedure_id]
         not_satisfied, has_feedback = flags.get(dossier.pk, (False, False))
         related[dossier.pk] = Related(
             documents=tuple(documents[dossier.pk]),

@@ -425,8 +425,9 @@ def _volumes(counts: dict, overdue: int) -> dict:
 
 def volumes(node: Agency | None, period: Period, *, procedure=None, at=None) -> dict:
     """Received, resolved (early, on time, late), open, online share — the public page.
-    "resolved" counts every dossier with an end (DOMAIN.md §8), including those waiting
-    after a single supplement request."""
+    "resolved" counts every dossier judged early, on time or late (DOMAIN.md §8): those with
+    an end, including those waiting after a single supplement request, and those already late
+    by a second supplement request; ``finished`` counts the ended ones only."""
     path = node_path(node)
     counts = counts_for([path], period, procedure)[path]
     overdue = overdue_for([path], period, _judged_on(period, at), procedure)[path]

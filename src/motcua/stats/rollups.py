@@ -131,14 +131,15 @@ def _q(name: str) -> str:
 
 
 def apply(rows: dict[RollupKey, list[int]], opened: dict[OpenKey, int]) -> None:
-    """Add the increments (inside the caller's transaction)."""
+    """Add the increments (inside the caller's transaction). Rows are written in key order,
+    so that two transactions touching the same rows lock them in the same order."""
     if rows:
         _upsert(Rollup._meta.db_table, ("node", "procedure_id", "grain", "start"), COUNTERS,
-                [(*key, *values) for key, values in rows.items()])  # fmt: skip
+                [(*key, *values) for key, values in sorted(rows.items())])  # fmt: skip
     if opened:
         keys = ("node", "procedure_id", "grain", "start", "due_day")
         _upsert(OpenRollup._meta.db_table, keys, ("count",),
-                [(*key, value) for key, value in opened.items()])  # fmt: skip
+                [(*key, value) for key, value in sorted(opened.items())])  # fmt: skip
         OpenRollup.objects.filter(count=0).filter(
             node__in={k[0] for k in opened}, start__in={k[3] for k in opened}
         ).delete()

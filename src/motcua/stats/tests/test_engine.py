@@ -294,3 +294,29 @@ def test_one_procedure_and_the_commands(desk):
     call_command("stats_rebuild", "--node", desk.here.code)
     call_command("stats_load_indicators")
     assert rollups.snapshot(Rollup) == before
+
+
+def test_fee_dossiers_paid_online_and_the_fee_procedure_indicators(desk):
+    from motcua.core import memo
+    from motcua.core import outbox as events
+    from motcua.payments.models import FeeSchedule, Payment, PaymentStatus
+
+    FeeSchedule.objects.create(procedure=desk.procedure, kind="fixed", timing="after_approval",
+                               amount=50000)  # fmt: skip
+    memo.clear_all()
+    paid = desk.walk(desk.file(at(MON, 8)), ("accept", at(MON, 9)))
+    desk.walk(desk.file(at(MON, 8)), ("accept", at(MON, 9)))
+    Payment.objects.create(
+        dossier=paid, payer=desk.owner, timing="after_approval", reference="R-2",
+        amount=50000, lines=[], provider="demo", status=PaymentStatus.PAID, paid_at=at(MON, 10),
+    )  # fmt: skip
+    events.emit("payment.confirmed", aggregate=paid, code=paid.code)
+    deliver()
+    card = queries.scorecard(desk.here, MARCH, procedure=desk.procedure)
+    assert (card["3.6"].numerator, card["3.6"].denominator) == (1, 2)
+    assert card["3.6"].points == Decimal("3.00")
+    assert (card["3.5"].numerator, card["3.5"].denominator) == (1, 1)
+    assert (card["3.5b"].numerator, card["3.5b"].denominator) == (1, 1)
+    rows = queries.drilldown(desk.here, MARCH, "3.6", "numerator").rows
+    assert [r.code for r in rows] == [paid.code]
+    assert rows[0].reason == "Đã thanh toán trực tuyến"
