@@ -163,6 +163,12 @@ def test_an_unknown_indicator_or_part_is_not_found(client, leader):
     assert client.get(url, {"chi-so": "2.1", "phan": "ca-hai"}).status_code == 404
 
 
+def test_an_indicator_without_a_list_says_so(client, leader):
+    response = client.get(reverse("stats_staff:drilldown"), {"chi-so": "1.1", "phan": "tu-so"})
+    assert response.status_code == 200
+    assert "không có danh sách hồ sơ hoặc thủ tục chi tiết" in response.content.decode()
+
+
 def test_the_excel_download_of_the_indicators_matches_the_page(client, leader, dossiers):
     response = client.get(reverse("stats_staff:dashboard"), {"dinh-dang": "xlsx", "bang": "chi-so"})
     assert response.status_code == 200

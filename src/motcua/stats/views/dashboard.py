@@ -294,34 +294,32 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     figure = figure_for(card, queries.online_shares(node, period), ident)
     if figure is None:
         raise Http404
+    numerator = part == tables.NUMERATOR
+    context["other_url"] = tables.drilldown_url(
+        unit.code, ident, tables.DENOMINATOR if numerator else tables.NUMERATOR, form.query()
+    )
+    context["figure"] = figure.numerator if numerator else figure.denominator
     try:
         number = max(1, int(request.GET.get("trang", "1")))
     except ValueError:
         number = 1
     try:
         result = queries.drilldown(node, period, ident, tables.PARTS[part], page=number)
-    except ValueError as error:  # an indicator without a list behind it
-        raise Http404 from error
+    except ValueError:  # an indicator without a list behind it (1.1, 1.2 …): said so
+        context.update({"item": figure, "no_list": True})
+        return render(request, "stats/drilldown.html", context)
     wanted = exports.requested(request)
     if wanted is not None:
         kind, _name = wanted
         rows = all_drilldown_rows(node, period, ident, part)
         _audit(request, unit, period, kind, f"chi-tiet-{ident}-{part}")
         return exports.response(drilldown_table(unit, period, figure, part, rows), kind)
-    numerator = part == tables.NUMERATOR
     context.update(
         {
             "item": figure,
             "result": result,
             "table": drilldown_table(unit, period, figure, part, drilldown_rows(result)),
-            "figure": figure.numerator if numerator else figure.denominator,
             "label": figure.numerator_label if numerator else figure.denominator_label,
-            "other_url": tables.drilldown_url(
-                unit.code,
-                ident,
-                tables.DENOMINATOR if numerator else tables.NUMERATOR,
-                form.query(),
-            ),
         }
     )
     return render(request, "stats/drilldown.html", context)
