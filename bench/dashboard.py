@@ -8,7 +8,8 @@ synthetic dossiers over 24 months on the real units, agencies and catalogue
 (a marker table says it is complete); ``--fresh`` makes it again. Facts and counters come
 from the statistics engine (bench/_dashboard_stats.py: the engine's per-dossier backfill is
 timed on a sample; the ten million facts are written set-based with its rules, then the
-engine's set-based ``stats_rebuild`` recounts the counters).
+engine's set-based ``stats_rebuild`` recounts the counters, or with
+``BENCH_STAGED_COUNTERS=1`` the benchmark's staged statements that give the same rows).
 
 A gunicorn server (``BENCH_WORKERS``, 4) answers ``BENCH_CLIENTS`` (8) concurrent clients,
 ``BENCH_REQUESTS`` (2,000) timed requests per kind in three alternating rounds (a phase
@@ -24,7 +25,8 @@ Lag: with production Celery (``BENCH_CELERY_WORKERS`` (1) workers of 2 processes
 dispatching the outbox every second, on Redis ``BENCH_BROKER_URL``) running every real
 subscriber, ``BENCH_LAG_CHANGES`` (20) times a leader stops an open dossier of the province
 through ``dossiers.processing.perform``; from its commit, the province's scorecard is asked
-every 0.1 s until its figures change. Targets: each p95 ratio ≤ 2, the longest lag ≤ 60 s.
+every 0.1 s until its figures change (one change before, not counted, warms the workers).
+Targets: each p95 ratio ≤ 2, the longest lag ≤ 60 s.
 Run: ``make bench BENCH=dashboard`` (``python bench/dashboard.py --fresh`` regenerates).
 """
 
@@ -199,17 +201,26 @@ class Celery:
             PYTHONPATH=str(ROOT / "src"),
         )
         self.processes: list[subprocess.Popen] = []
+        self.log = ROOT / "var" / "bench" / "dashboard-celery.log"
 
     def start(self) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        out = self.log.open("a")  # the workers' warnings (the national portal is not running)
         run = [sys.executable, "-m", "celery", "-A", "motcua.celery"]
         schedule = ROOT / "var" / "bench" / f"beat-{uuid.uuid4().hex[:6]}"
         schedule.parent.mkdir(parents=True, exist_ok=True)
         beat = [*run, "beat", "--loglevel=WARNING", "-s", str(schedule)]
-        self.processes.append(subprocess.Popen(beat, env=self.env, cwd=ROOT))
+        self.processes.append(
+            subprocess.Popen(beat, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        )
         for i in range(CELERY_WORKERS):
             worker = [*run, "worker", "--concurrency", "2", f"--hostname=dash{i}@%h"]
             worker += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
-            self.processes.append(subprocess.Popen(worker, env=self.env, cwd=ROOT))
+            self.processes.append(
+                subprocess.Popen(
+                    worker, env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+                )
+            )
 
     def stop(self) -> None:
         for process in self.processes:
@@ -264,12 +275,12 @@ def measure_lag(port: int, province, cookie: str) -> list[float]:
             agency_path__startswith=province.path, status=4, received_at__date__gte=start
         )
         .order_by("?")
-        .values_list("public_id", flat=True)[:LAG_CHANGES]
+        .values_list("public_id", flat=True)[: LAG_CHANGES + 1]
     )
     path = f"{DATA}/tong-hop/?don-vi={province.code}&ky=thang&nam={today.year}&thang={today.month}"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     lags = []
-    for public_id in chosen:
+    for n, public_id in enumerate(chosen):
         before = figures(connection, path, cookie)
         perform(public_id, "stop", actor=leader, reasons="Dừng giải quyết để đo độ trễ.")
         committed = time.monotonic()
@@ -277,8 +288,12 @@ def measure_lag(port: int, province, cookie: str) -> list[float]:
             if time.monotonic() - committed > LAG_TIMEOUT:
                 raise SystemExit(f"the dashboard did not change within {LAG_TIMEOUT:.0f} s")
             time.sleep(0.1)
-        lags.append(time.monotonic() - committed)
-        say(f"  change {len(lags)}: shown after {lags[-1]:.2f} s")
+        lag = time.monotonic() - committed
+        if n == 0:  # the workers' first delivery (imports, caches): a warm-up, not counted
+            say(f"  warm-up change: shown after {lag:.2f} s")
+            continue
+        lags.append(lag)
+        say(f"  change {len(lags)}: shown after {lag:.2f} s")
     return lags
 
 
@@ -307,7 +322,8 @@ def main() -> None:
 
     with connection.cursor() as cursor:
         dataset = _dashboard_data.dataset(cursor)
-    stats = _dashboard_stats.fill(dataset["created_at"], say=say)
+    staged = os.environ.get("BENCH_STAGED_COUNTERS", "") not in ("", "0")
+    stats = _dashboard_stats.fill(dataset["created_at"], say=say, staged=staged)
     province = Agency.objects.get(kind=Agency.Kind.PROVINCE_COMMITTEE, province__code=PROVINCE)
     province_cookie, _user = staff_cookie("bench-dash-province", Role.SUPERVISOR, province)
     nation_cookie, _user = staff_cookie("bench-dash-nation", Role.SYSTEM_ADMIN, None)
