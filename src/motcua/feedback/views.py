@@ -144,8 +144,29 @@ def send(request: HttpRequest) -> HttpResponse:
                         % {"code": feedback.code},
                     )
                     return redirect(services.follow_path(feedback))
+        else:
+            _check_files(request, form)
         status = 400
     return _send_page(request, form, status=status)
+
+
+def _check_files(request, form: FeedbackForm) -> None:
+    """The files' own problems (count, size, type), listed with the form's when it is refused;
+    nothing is stored until the whole form is right."""
+    from motcua.documents import checks
+
+    uploads = [f for f in request.FILES.getlist("files") if f]
+    if len(uploads) > MAX_FILES:
+        form.add_error(None, _("Gửi được tối đa %(n)s tệp đính kèm.") % {"n": MAX_FILES})
+        return
+    for upload in uploads:
+        upload.seek(0)
+        head = upload.read(8192)
+        upload.seek(0)
+        try:
+            checks.check_upload(checks.sanitise_name(upload.name or ""), upload.size, head)
+        except UploadError as error:
+            form.add_error(None, error.message_vi)
 
 
 def _send_page(request, form, *, status=200) -> HttpResponse:

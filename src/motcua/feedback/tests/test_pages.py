@@ -332,3 +332,34 @@ def test_mail_is_sent_at_each_step_to_an_anonymous_sender(send, people, mailoutb
     assert all(m.to == ["binh@example.vn"] for m in mailoutbox)
     feedback.refresh_from_db()
     assert feedback.state == State.AWAITING_INFO
+
+
+def test_attachments_are_checked_and_read_only_by_the_agency_staff(client, people):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from motcua.documents.tests.samples import EICAR, EXE, PNG
+
+    # A file of the wrong type is listed with the form's other problems.
+    exe = SimpleUploadedFile("don.pdf", EXE, content_type="application/pdf")
+    response = client.post(SEND, {**_form(client, content=""), "files": [exe]})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "“don.pdf”" in page
+    assert "Nội dung phản ánh" in page
+    # Malware is found when the form is otherwise right, and nothing is registered.
+    bad = SimpleUploadedFile("anh.png", PNG + EICAR, content_type="image/png")
+    response = client.post(SEND, {**_form(client), "files": [bad]})
+    assert response.status_code == 400
+    assert "mã độc" in response.content.decode()
+    assert not Feedback.objects.exists()
+    good = SimpleUploadedFile("anh-chup.png", PNG, content_type="image/png")
+    data = _form(client, agency_query=people["clerk"].agency.code)
+    assert client.post(SEND, {**data, "files": [good]}).status_code == 302
+    attached = Feedback.objects.get().attachments.get().file
+    download = f"/tep/{attached.public_id}/"
+    login_staff(client, people["specialist"])
+    item = Feedback.objects.get()
+    assert download in client.get(f"/can-bo/phan-anh-kien-nghi/{item.public_id}/").content.decode()
+    assert client.get(download).status_code == 200
+    login_staff(client, people["other_specialist"])
+    assert client.get(download).status_code == 404
