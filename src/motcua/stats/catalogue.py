@@ -99,33 +99,36 @@ def _ministry_procedures(condition: Q) -> tuple[set, set]:
     return authority, online
 
 
+def authority_of(node: Agency | None) -> tuple[frozenset, frozenset]:
+    """(procedures under the unit's authority, those offered online) for ``node``."""
+    if node is None:
+        return _authority("", "", 0, None)
+    return _authority(node.path, node.kind, node.depth, node.province_id)
+
+
 @held(300)
-def authority_of(path: str) -> tuple[frozenset, frozenset]:
-    """(procedures under the unit's authority, those offered online) for the node ``path``."""
+def _authority(path: str, kind: str, depth: int, province_id) -> tuple[frozenset, frozenset]:
     if not path:
         listed, listed_online = _listings(Q())
         ministry, ministry_online = _ministry_procedures(Q(ministry__isnull=False))
         return frozenset(listed | ministry), frozenset(listed_online | ministry_online)
-    node = Agency.objects.filter(path=path).first()
-    if node is None:
-        return frozenset(), frozenset()
     root_code = path.split("/", 1)[0]
-    if node.kind in (Agency.Kind.MINISTRY, Agency.Kind.MINISTRY_UNIT):
+    if kind in (Agency.Kind.MINISTRY, Agency.Kind.MINISTRY_UNIT):
         found = _ministry_procedures(Q(ministry__code=root_code))
-    elif node.kind == Agency.Kind.COMMUNE_COMMITTEE:
-        found = _listings(Q(province_id=node.province_id, procedure__levels__contains="commune"))
-    elif node.depth == 0:
-        found = _listings(Q(province_id=node.province_id))
+    elif kind == Agency.Kind.COMMUNE_COMMITTEE:
+        found = _listings(Q(province_id=province_id, procedure__levels__contains="commune"))
+    elif depth == 0:
+        found = _listings(Q(province_id=province_id))
     else:
         found = _listings(Q(agency__path__startswith=path))
         if not found[0]:
-            found = _listings(Q(province_id=node.province_id))
+            found = _listings(Q(province_id=province_id))
     return frozenset(found[0]), frozenset(found[1])
 
 
 def sets_for(node: Agency | None, used: dict[str, set[int]], *, procedure_id: int = 0) -> dict:
     """The sets the procedure-level indicators compare, for one node (and procedure)."""
-    authority, online = authority_of(node.path if node is not None else "")
+    authority, online = authority_of(node)
     fee, nonzero, integrated = _fee_sets()
     sets = {
         "authority": set(authority),

@@ -320,3 +320,28 @@ def test_fee_dossiers_paid_online_and_the_fee_procedure_indicators(desk):
     rows = queries.drilldown(desk.here, MARCH, "3.6", "numerator").rows
     assert [r.code for r in rows] == [paid.code]
     assert rows[0].reason == "Đã thanh toán trực tuyến"
+
+
+def test_the_figures_are_read_from_the_counters_never_from_the_dossiers(desk, place):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def read() -> list[str]:
+        with CaptureQueriesContext(connection) as seen:
+            queries.scorecard(place["province"], Period.year(2026))
+            queries.volumes(desk.here, Period.range(date(2026, 2, 20), date(2026, 4, 3)))
+            queries.online_shares(None, MARCH)
+            queries.ranking(None, Period.quarter(2026, 1))
+        return [q["sql"] for q in seen.captured_queries]
+
+    desk.finish(desk.file(at(MON, 8)), at(MON, 9), at(TUE, 10))
+    deliver()
+    read()  # the catalogue's sets are held per process from now on
+    few = read()
+    for day in (MON, TUE, WED, THU):
+        desk.finish(desk.file(at(day, 8), here=place["other"]), at(day, 9), at(FRI, 10))
+        desk.walk(desk.file(at(day, 8)), ("accept", at(day, 9)))
+    deliver()
+    more = read()
+    assert len(more) == len(few)  # as many statements whatever the number of dossiers
+    assert not [sql for sql in more if "dossiers_dossier" in sql or "stats_dossierfact" in sql]
