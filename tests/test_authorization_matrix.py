@@ -28,6 +28,8 @@ from motcua.catalog.models import Procedure
 from motcua.documents import services as document_services
 from motcua.documents.models import StoredFile, StoreItem
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Status
+from motcua.feedback import services as feedback_services
+from motcua.feedback.models import DossierRating, Feedback, FollowUp
 from motcua.forms.models import FormDefinition
 from motcua.notifications.models import Preference
 from motcua.payments import services as payment_services
@@ -102,6 +104,17 @@ PUBLIC = {
         "providers' server-to-server notification: acts only on a message whose signature, "
         "merchant, reference, amount and currency are verified; a forged one changes nothing"
     ),
+    "feedback:send": (
+        "open to anyone by design: rate limited per address and contact, an anti-abuse question; "
+        "it only adds a feedback"
+    ),
+    "feedback:public_list": "published answers, personal data removed",
+    "feedback:public_detail": "one published answer, personal data removed",
+    "feedback:follow": "capability link: a signed token naming one feedback",
+    "feedback:follow_action": "capability link: a signed token naming one feedback",
+    "feedback:rate_by_link": "capability link: a signed token naming one returned dossier",
+    "stats:public": "public statistics: counts and shares, no personal data",
+    "stats:province": "public statistics: counts and shares, no personal data",
     "payments_demo:national_init": DEMO_BANK,
     "payments_demo:national_pay": DEMO_BANK,
     "payments_demo:national_query": DEMO_BANK,
@@ -138,6 +151,11 @@ class World:
     #: (received by the handling agency): receipts, checking again, refunds.
     payment: Payment
     handled_payment: Payment
+    #: The owner's returned dossier (rating it); a feedback about the handled dossier and the
+    #: follow-up of a "not satisfied" rating, both with the handling agency.
+    returned: Dossier
+    feedback: Feedback
+    followup: FollowUp
 
 
 @dataclass
@@ -246,6 +264,24 @@ def _store_items(w):
 def _new_document(w):
     return {"title": "Giấy tờ mới", "file": SimpleUploadedFile("giay-to.pdf", PDF)}
 
+
+def _feedback_state(w):
+    return Feedback.objects.filter(pk=w.feedback.pk).values_list("state", "feedback_class")[0]
+
+
+def _followup_state(w):
+    return FollowUp.objects.filter(pk=w.followup.pk).values_list("closed_at", "note")[0]
+
+
+def _ratings(w):
+    return sorted(DossierRating.objects.values_list("dossier_id", "overall"))
+
+
+#: Who opens the statistics of the handling agency: its leader, the province's supervisor.
+STATS_READERS = ("leader", "supervisor_above", "system_admin")
+#: Staff who see dossiers (the feedback and follow-up queues, each scoped to their agencies).
+DOSSIER_STAFF = tuple(s for s in STAFF if s != "agency_admin")
+PERIOD = "ky=nam&nam=2026"
 
 ORG_READERS = ("owner", "business_member")
 STAFF_READERS = ("leader", "supervisor_above", "agency_admin", "system_admin")
@@ -637,6 +673,56 @@ MATRIX: list[Case] = [
         STAFF_MANAGERS,
         probe=_staff_state,
     ),
+    # --- Feedback (PAKN) and satisfaction -----------------------------------------------------
+    Case(
+        "feedback:rate_dossier",
+        "post",
+        lambda w: f"/phan-anh-kien-nghi/danh-gia/ho-so/{w.returned.public_id}/",
+        ("owner", "delegate"),
+        data=lambda w: {"c_overall": "3"},
+        probe=_ratings,
+    ),
+    Case("feedback_staff:queue", "get", lambda w: "/can-bo/phan-anh-kien-nghi/", DOSSIER_STAFF),
+    Case(
+        "feedback_staff:item",
+        "get",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{w.feedback.public_id}/",
+        DOSSIER_READERS,
+    ),
+    Case(
+        "feedback_staff:action",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/{w.feedback.public_id}/classify/",
+        ("clerk_handling_agency", "system_admin"),
+        data=lambda w: {"classify-decision": "accept", "classify-feedback_class": "regulation"},
+        probe=_feedback_state,
+    ),
+    Case(
+        "feedback_staff:followups",
+        "get",
+        lambda w: "/can-bo/phan-anh-kien-nghi/theo-doi-danh-gia/",
+        DOSSIER_STAFF,
+    ),
+    Case(
+        "feedback_staff:followup",
+        "post",
+        lambda w: f"/can-bo/phan-anh-kien-nghi/theo-doi-danh-gia/{w.followup.pk}/",
+        ("leader", "system_admin"),
+        data=lambda w: {"close-text": "Đã gọi điện xin lỗi người dân."},
+        probe=_followup_state,
+    ),
+    # --- The service index ---------------------------------------------------------------------
+    Case("stats_staff:dashboard", "get", lambda w: f"/can-bo/chi-so/?don-vi={HANDLING}&{PERIOD}",
+         STATS_READERS),
+    Case("stats_staff:drilldown", "get",
+         lambda w: f"/can-bo/chi-so/chi-tiet/?don-vi={HANDLING}&chi-so=2.1&phan=mau-so&{PERIOD}",
+         STATS_READERS),
+    Case("stats_staff:data_scorecard", "get",
+         lambda w: f"/can-bo/chi-so/du-lieu/tong-hop/?don-vi={HANDLING}&{PERIOD}", STATS_READERS),
+    Case("stats_staff:data_trend", "get",
+         lambda w: f"/can-bo/chi-so/du-lieu/xu-huong/?don-vi={HANDLING}&{PERIOD}", STATS_READERS),
+    Case("stats_staff:data_ranking", "get",
+         lambda w: f"/can-bo/chi-so/du-lieu/xep-hang/?don-vi={HANDLING}&{PERIOD}", STATS_READERS),
     # --- Django's admin: system administrators only ---------------------------------------------
     Case("admin:index", "get", lambda w: "/quan-tri/", ("system_admin",), refused=LOGIN),
     Case(
@@ -773,6 +859,35 @@ def world(eid_settings, tmp_path) -> World:
         label="Lệ phí",
         amount=8000,
     )
+    returned = Dossier.objects.create(
+        procedure=procedure,
+        form=filed.form,
+        submitted_by=users["owner"],
+        province=filed.province,
+        applicant_person=users["owner"].person,
+        status=Status.RETURNED,
+        code="000.00.50.H36-261201-9004",
+        submitted_at=timezone.now(),
+        receiving_agency=handled.receiving_agency,
+        resolving_agency=handled.resolving_agency,
+        agency_path=handled.agency_path,
+    )
+    feedback = feedback_services.submit(
+        feedback_services.Submission(
+            kind="reflection",
+            subject="dossier",
+            content="Hồ sơ chậm trả kết quả.",
+            sender_name="Chủ Sở Hữu",
+            sender_email="chu.so.huu@example.vn",
+            dossier=handled,
+        ),
+        sender=users["owner"],
+    )
+    handled_returned = Dossier.objects.filter(pk=handled.pk)
+    status = handled.status
+    handled_returned.update(status=Status.RETURNED)
+    rating = feedback_services.rate_dossier(handled, {"overall": 1}, user=users["owner"])
+    handled_returned.update(status=status)
     return World(
         users=users,
         organisation=organisation,
@@ -792,6 +907,9 @@ def world(eid_settings, tmp_path) -> World:
         unpaid=unpaid,
         payment=_paid(filed, users["owner"]),
         handled_payment=_paid(handled, users["owner"]),
+        returned=returned,
+        feedback=feedback,
+        followup=rating.followup,
     )
 
 
