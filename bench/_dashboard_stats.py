@@ -257,7 +257,7 @@ def fill(dataset_at, *, say=print, sample: int = 1000, staged: bool = False) -> 
             "backfill_rate": rate}  # fmt: skip
 
 
-def rebuild_staged(say=print) -> None:
+def rebuild_staged(say=print, *, nice: bool = True) -> None:
     """The counters recounted from the facts as ``stats.rollups.rebuild`` does (the same rows),
     in stages for ten million facts: the (path, procedure, day) sums first, months and
     all-procedure rows from those, each ancestor node from them, the tables' unique keys
@@ -276,7 +276,8 @@ def rebuild_staged(say=print) -> None:
     columns = ", ".join(q(c) for c in COUNTERS)
     month = "CAST(date_trunc('month', t.start) AS date)"
     with connection.cursor() as cursor:
-        renice_backend(cursor)
+        if nice:
+            renice_backend(cursor)
         for setting in (
             "synchronous_commit = off",
             "jit = off",
