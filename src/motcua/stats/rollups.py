@@ -257,6 +257,8 @@ def rebuild(prefix: str = "") -> None:
         cursor.execute(month_sql, like)
         cursor.execute(open_day_sql, [NO_DUE, *like])
         cursor.execute(open_month_sql, like)
+        if connection.vendor == "postgresql":  # fresh planner statistics for the reads
+            cursor.execute(f"ANALYZE {_q(rollup)}, {_q(opened)}")
     RollupNode.objects.all().delete()
 
 
