@@ -49,15 +49,15 @@ class Bar:
 
 
 def bar_chart(title: str, bars: Sequence[Bar], *, description: str = "") -> SafeString:
-    """Horizontal bars, one per line (value out of its own maximum): readable on a phone."""
+    """One bar per line (value out of its own maximum), its label above it and the figures at
+    the right: narrow enough to read on a phone."""
     uid = f"chart-{next(_ids)}"
-    label_w, bar_w, value_w, row_h = 230, 300, 90, 26
-    width = label_w + bar_w + value_w
-    height = row_h * max(len(bars), 1) + 8
+    width, row_h, bar_h = 400, 44, 14
+    height = row_h * max(len(bars), 1) + 4
     parts = [
         format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
-            'xmlns="http://www.w3.org/2000/svg" focusable="false">'
+            '<svg class="chart chart--bars" viewBox="0 0 {} {}" role="img" '
+            'aria-labelledby="{}-t {}-d" xmlns="http://www.w3.org/2000/svg" focusable="false">'
             '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
             width,
             height,
@@ -76,26 +76,25 @@ def bar_chart(title: str, bars: Sequence[Bar], *, description: str = "") -> Safe
         share = min(max(share, Decimal(0)), Decimal(1))
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="13" fill="{}" text-anchor="end">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="16" fill="#e4e7eb"/>'
-                '<rect x="{}" y="{}" width="{}" height="16" fill="{}"/>'
-                '<text x="{}" y="{}" font-size="13" fill="{}">{} / {}</text>',
-                label_w - 8,
-                y + 13,
+                '<text x="0" y="{}" font-size="14" fill="{}">{}</text>'
+                '<text x="{}" y="{}" font-size="14" fill="{}" text-anchor="end">{} / {}</text>'
+                '<rect x="0" y="{}" width="{}" height="{}" fill="#e4e7eb"/>'
+                '<rect x="0" y="{}" width="{}" height="{}" fill="{}"/>',
+                y + 14,
                 TEXT,
-                _truncate(bar.label, 32),
-                label_w,
-                y + 1,
-                bar_w,
-                label_w,
-                y + 1,
-                _f(float(share) * bar_w),
-                PALETTE[0][0],
-                label_w + bar_w + 6,
-                y + 13,
+                _truncate(bar.label, 40),
+                width,
+                y + 14,
                 TEXT,
                 _number(bar.value),
                 _number(maximum),
+                y + 21,
+                width,
+                bar_h,
+                y + 21,
+                _f(float(share) * width),
+                bar_h,
+                PALETTE[0][0],
             )
         )
     parts.append(mark_safe("</svg>"))
@@ -134,8 +133,8 @@ def line_chart(
 
     parts = [
         format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
-            'xmlns="http://www.w3.org/2000/svg" focusable="false">'
+            '<svg class="chart chart--line" viewBox="0 0 {} {}" role="img" '
+            'aria-labelledby="{}-t {}-d" xmlns="http://www.w3.org/2000/svg" focusable="false">'
             '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
             width,
             height,

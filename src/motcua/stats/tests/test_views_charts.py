@@ -14,13 +14,13 @@ def test_a_bar_chart_is_an_accessible_image_with_bars_in_proportion():
         "Điểm theo nhóm chỉ số",
         [charts.Bar("Tiến độ <giải quyết>", Decimal("10"), 20), charts.Bar("Số hóa", None, 22)],
     )
-    assert svg.startswith('<svg class="chart"')
+    assert svg.startswith('<svg class="chart chart--bars"')
     assert 'role="img"' in svg
     assert re.search(r'<title id="(chart-\d+)-t">Điểm theo nhóm chỉ số</title>', svg)
     assert "Tiến độ &lt;giải quyết&gt;" in svg
     assert "<giải" not in svg
-    widths = re.findall(r'<rect x="230" y="\d+" width="([\d.]+)" height="16" fill="#0b4f8c"', svg)
-    assert widths == ["150.0", "0.0"]  # half of 300; "no data" draws nothing
+    widths = re.findall(r'<rect x="0" y="\d+" width="([\d.]+)" height="14" fill="#0b4f8c"', svg)
+    assert widths == ["200.0", "0.0"]  # half of 400; "no data" draws nothing
     assert "10 / 20" in svg
     assert "— / 22" in svg
     assert "style=" not in svg  # the Content-Security-Policy forbids inline styles

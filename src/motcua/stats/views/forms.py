@@ -65,8 +65,9 @@ class PeriodForm(SiteForm):
         params.setdefault("ky", self.default_kind)
         try:
             self.period = queries.Period.parse(params)
-            # Shown as chosen, defaults included (the data is this form's own copy).
-            self.data.update(self.period.params)
+            # Shown as chosen, defaults included, other kinds' fields emptied (the data is this
+            # form's own copy).
+            self.data.update(dict.fromkeys(PARAMS, ""), **self.period.params)
         except queries.PeriodError as problem:
             for name, message in problem.problems.items():
                 self.add_error(name if name in self.fields else None, message)
