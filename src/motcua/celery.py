@@ -61,6 +61,12 @@ def beat_schedule(settings) -> dict:
             "task": "motcua.accounts.purge_registrations",
             "schedule": crontab(hour=nightly, minute=30),
         },
+        # The national-portal sync flag of the index (1.4), caught up after each push.
+        "stats-sync": {
+            "task": "motcua.stats.refresh_synced",
+            "schedule": crontab(minute="*/5"),
+            "options": {"expires": 240},
+        },
         "monthly-report": {
             "task": "motcua.stats.send_monthly_reports",
             "schedule": crontab(day_of_month=1, hour=7, minute=0),

@@ -43,4 +43,6 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             made = create_demo_dossiers()
             self.stdout.write(f"Hồ sơ mẫu: {made} hồ sơ mới.")
+        # Dossiers filed before the statistics existed (an upgrade) get their figures.
+        call_command("stats_backfill", "--missing")
         self.stdout.write(f"Sẵn sàng sau {time.monotonic() - started:.1f} giây.")
