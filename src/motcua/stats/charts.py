@@ -54,21 +54,7 @@ def bar_chart(title: str, bars: Sequence[Bar], *, description: str = "") -> Safe
     uid = f"chart-{next(_ids)}"
     width, row_h, bar_h = 400, 44, 14
     height = row_h * max(len(bars), 1) + 4
-    parts = [
-        format_html(
-            '<svg class="chart chart--bars" viewBox="0 0 {} {}" role="img" '
-            'aria-labelledby="{}-t {}-d" xmlns="http://www.w3.org/2000/svg" focusable="false">'
-            '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
-            width,
-            height,
-            uid,
-            uid,
-            uid,
-            title,
-            uid,
-            description or title,
-        )
-    ]
+    parts = [_opening("bars", width, height, uid, title, description)]
     for index, bar in enumerate(bars):
         y = 4 + index * row_h
         maximum = Decimal(bar.maximum or 0)
@@ -131,21 +117,7 @@ def line_chart(
         share = min(max(Decimal(value) / y_max, Decimal(0)), Decimal(1))
         return top + plot_h - float(share) * plot_h
 
-    parts = [
-        format_html(
-            '<svg class="chart chart--line" viewBox="0 0 {} {}" role="img" '
-            'aria-labelledby="{}-t {}-d" xmlns="http://www.w3.org/2000/svg" focusable="false">'
-            '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
-            width,
-            height,
-            uid,
-            uid,
-            uid,
-            title,
-            uid,
-            description or title,
-        )
-    ]
+    parts = [_opening("line", width, height, uid, title, description)]
     for tick in range(5):
         value = y_max * tick / 4
         parts.append(
@@ -223,3 +195,21 @@ def line_chart(
         )
     parts.append(mark_safe("</svg>"))
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+
+
+def _opening(kind: str, width: int, height: int, uid: str, title: str, description: str):
+    """The ``<svg>`` element with its accessible title and description."""
+    return format_html(
+        '<svg class="chart chart--{}" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-t {}-d" xmlns="http://www.w3.org/2000/svg" focusable="false">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
+        kind,
+        width,
+        height,
+        uid,
+        uid,
+        uid,
+        title,
+        uid,
+        description or title,
+    )
