@@ -1,7 +1,8 @@
 """What the statistics need from feedback and ratings (indicators 5.1–5.4, DOMAIN.md §11).
 
 - :func:`dossier_flags`: per dossier, (a "not satisfied" overall rating, a PAKN about it).
-- :func:`feedback_counts`: the counts of the items received in a period by an agency subtree.
+- :func:`feedback_counts`: the counts of the items received in a period by an agency subtree;
+  :func:`feedback_counts_many` the same for many (subtree, period) pairs in two statements.
 - :func:`feedback_items`: the rows behind a count, each with a Vietnamese reason.
 
 "On time" is handled (first answered) within 15 working days from receipt or from the
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from .models import DossierRating, Feedback, FeedbackClass, Level, Rating, State
@@ -96,6 +97,57 @@ def feedback_counts(path_prefix: str, start: date, end: date, at: datetime) -> d
     for row in items.values("feedback_class").annotate(n=Count("pk")).order_by():
         by_class[row["feedback_class"] or "unclassified"] = row["n"]
     return {**{key: int(value or 0) for key, value in totals.items()}, "by_class": by_class}
+
+
+def _overlap(a: tuple[str, date, date], b: tuple[str, date, date]) -> bool:
+    """Whether two (subtree, start, end) pairs may count the same item."""
+    (path_a, start_a, end_a), (path_b, start_b, end_b) = a, b
+    nested = path_a.startswith(path_b) or path_b.startswith(path_a)
+    return nested and start_a <= end_b and start_b <= end_a
+
+
+def feedback_counts_many(keys: Iterable[tuple[str, date, date]], at: datetime) -> list[dict]:
+    """``[feedback_counts(path, start, end, at) for path, start, end in keys]`` in two grouped
+    statements when no two pairs can count the same item (sibling subtrees, or periods that do
+    not overlap); otherwise one pair after another."""
+    keys = list(keys)
+    if any(_overlap(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]):
+        return [feedback_counts(path, start, end, at) for path, start, end in keys]
+    found = [
+        {"received": 0, **dict.fromkeys(_parts(at), 0),
+         "by_class": {code or "unclassified": 0 for code in FeedbackClass.values}}
+        for _key in keys
+    ]  # fmt: skip
+    if not keys:
+        return found
+    whens, anywhere = [], Q(pk__in=[])
+    for index, (path, start, end) in enumerate(keys):
+        low, high = _bounds(start, end)
+        condition = Q(received_at__gte=low, received_at__lt=high)
+        if path:
+            condition &= Q(agency_path__startswith=path)
+        whens.append(When(condition, then=Value(index)))
+        anywhere |= condition
+    items = (
+        Feedback.objects.filter(anywhere)
+        .exclude(state=State.REJECTED)
+        .annotate(bucket=Case(*whens, default=Value(-1), output_field=IntegerField()))
+    )
+    parts = _parts(at)
+    totals = (
+        items.values("bucket")
+        .annotate(
+            received=Count("pk"), **{name: Count("pk", filter=q) for name, q in parts.items()}
+        )
+        .order_by()
+    )
+    for row in totals:
+        if row["bucket"] >= 0:
+            found[row["bucket"]].update({key: int(row[key] or 0) for key in ("received", *parts)})
+    for row in items.values("bucket", "feedback_class").annotate(n=Count("pk")).order_by():
+        if row["bucket"] >= 0:
+            found[row["bucket"]]["by_class"][row["feedback_class"] or "unclassified"] = row["n"]
+    return found
 
 
 @dataclass(frozen=True)

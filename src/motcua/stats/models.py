@@ -249,6 +249,16 @@ class Rollup(models.Model):
                 fields=("node", "procedure_id", "grain", "start"), name="stats_rollup_key"
             ),
         )
+        indexes = (
+            # The per-procedure rows of a node and period (procedures_with, social_cost,
+            # per_procedure): the key narrows on the node only when procedure_id <> 0.
+            models.Index(
+                fields=("node", "grain", "start", "procedure_id"),
+                include=("online", "paid_online", "population_data"),
+                condition=~models.Q(procedure_id=0),
+                name="stats_rollup_per_procedure",
+            ),
+        )
 
     def __str__(self) -> str:
         return f"{self.node or '*'} {self.procedure_id} {self.grain}{self.start}"

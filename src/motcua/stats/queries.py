@@ -167,6 +167,104 @@ def procedures_with(paths: list[str], period: Period) -> dict[str, dict[str, set
     return found
 
 
+def _union(periods: list[Period]) -> Q:
+    condition = Q(pk__in=[])
+    for period in periods:
+        condition |= _period_filter(period)
+    return condition
+
+
+def _grouped(rows) -> dict[tuple[str, date], list]:
+    """Rows whose first two values are (grain, start), grouped by them."""
+    found: dict[tuple[str, date], list] = {}
+    for grain, start, *values in rows:
+        found.setdefault((grain, start), []).append(values)
+    return found
+
+
+def _keys_in(period: Period, keys) -> list[tuple[str, date]]:
+    """Those of the (grain, start) keys whose rows ``_period_filter(period)`` selects."""
+    months, days = period.segments()
+    months = set(months)
+    return [
+        (grain, start)
+        for grain, start in keys
+        if (grain == "m" and start in months)
+        or (grain == "d" and any(first <= start <= last for first, last in days))
+    ]
+
+
+def counts_by_period(path: str, periods: list[Period], procedure=None) -> list[dict]:
+    """``[counts_for([path], p, procedure)[path] for p in periods]`` in one statement: the
+    node's rows of all the periods, summed per period here."""
+    if not periods:
+        return []
+    rows = _grouped(
+        Rollup.objects.filter(node=path, procedure_id=_procedure_id(procedure))
+        .filter(_union(periods))
+        .values_list("grain", "start", *COUNTERS)
+    )
+    found = []
+    for period in periods:
+        counts = dict.fromkeys(COUNTERS, 0)
+        for key in _keys_in(period, rows):
+            for values in rows[key]:
+                for name, value in zip(COUNTERS, values, strict=True):
+                    counts[name] += int(value or 0)
+        found.append(counts)
+    return found
+
+
+def overdue_by_period(path: str, periods: list[Period], judged: list[date]) -> list[int]:
+    """``overdue_for`` of one node for many periods (each judged on its own day), one
+    statement."""
+    if not periods:
+        return []
+    rows = _grouped(
+        OpenRollup.objects.filter(node=path, procedure_id=0, due_day__lt=max(judged))
+        .filter(_union(periods))
+        .values_list("grain", "start", "due_day")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    found = []
+    for period, judged_on in zip(periods, judged, strict=True):
+        found.append(
+            sum(
+                int(n or 0)
+                for key in _keys_in(period, rows)
+                for due, n in rows[key]
+                if due < judged_on
+            )
+        )
+    return found
+
+
+def procedures_by_period(path: str, periods: list[Period]) -> list[dict[str, set[int]]]:
+    """``procedures_with`` of one node for many periods, one statement."""
+    names = ("online", "paid_online", "population_data")
+    if not periods:
+        return []
+    rows = _grouped(
+        Rollup.objects.filter(node=path)
+        .exclude(procedure_id=0)
+        .filter(_union(periods))
+        .values_list("grain", "start", "procedure_id", *names)
+    )
+    found = []
+    for period in periods:
+        sums: dict[int, list[int]] = {}
+        for key in _keys_in(period, rows):
+            for procedure_id, *values in rows[key]:
+                total = sums.setdefault(procedure_id, [0, 0, 0])
+                for i, value in enumerate(values):
+                    total[i] += int(value or 0)
+        found.append(
+            {name: {pid for pid, total in sums.items() if total[i]} for i, name in enumerate(names)}
+        )
+    return found
+
+
 def _months_in(period: Period) -> Decimal:
     if period.kind == MONTH:
         return Decimal(1)
@@ -194,6 +292,16 @@ def _feedback(node: Agency | None, period: Period, at) -> dict | None:
     return feedback_counts(node_path(node), period.start, period.end, moment)
 
 
+def _feedback_many(keys: list[tuple[str, Period]], at) -> list[dict | None]:
+    """``_feedback`` for many (path, period) pairs, in two grouped statements."""
+    try:
+        from motcua.feedback.stats import feedback_counts_many
+    except ImportError:
+        return [None] * len(keys)
+    moment = at if isinstance(at, datetime) else timezone.now()
+    return feedback_counts_many([(path, p.start, p.end) for path, p in keys], moment)
+
+
 def _inputs(nodes: list[Agency | None], period: Period, *, procedure=None, at=None) -> dict:
     paths = [node_path(n) for n in nodes]
     judged_on = _judged_on(period, at)
@@ -202,15 +310,19 @@ def _inputs(nodes: list[Agency | None], period: Period, *, procedure=None, at=No
     used = procedures_with(paths, period)
     empty = [p for p in paths if not counts[p]["received"]]
     last_year = counts_for(empty, period.last_year(), procedure) if empty else {}
+    if len(nodes) == 1:
+        feedback = [_feedback(nodes[0], period, at)]
+    else:
+        feedback = _feedback_many([(path, period) for path in paths], at)
     found = {}
-    for node, path in zip(nodes, paths, strict=True):
+    for node, path, counted in zip(nodes, paths, feedback, strict=True):
         found[path] = Inputs(
             counts=counts[path],
             open_overdue=overdue[path],
             last_year_received=last_year.get(path, {}).get("received", 0),
             period_months=_months_in(period),
             catalogue=catalogue.sets_for(node, used[path], procedure_id=_procedure_id(procedure)),
-            feedback=_feedback(node, period, at),
+            feedback=counted,
         )
     return found
 
@@ -250,7 +362,36 @@ def scorecard(node: Agency | None, period: Period, *, procedure=None, at=None) -
 
 
 def trend(node: Agency | None, periods: list[Period]) -> list[tuple[Period, Scorecard]]:
-    return [(period, scorecard(node, period)) for period in periods]
+    """``[(p, scorecard(node, p)) for p in periods]`` in a few statements whatever the number
+    of periods: the counter rows, open rows and per-procedure rows of all the periods are read
+    at once and summed per period; the feedback counts in two grouped statements."""
+    periods = list(periods)
+    if not periods:
+        return []
+    path = node_path(node)
+    judged = [_judged_on(period, None) for period in periods]
+    counts = counts_by_period(path, periods)
+    overdue = overdue_by_period(path, periods, judged)
+    used = procedures_by_period(path, periods)
+    empty = [i for i, c in enumerate(counts) if not c["received"]]
+    last_year = dict(
+        zip(empty, counts_by_period(path, [periods[i].last_year() for i in empty]), strict=True)
+    )
+    feedback = _feedback_many([(path, period) for period in periods], None)
+    found = []
+    for i, period in enumerate(periods):
+        inputs = Inputs(
+            counts=counts[i],
+            open_overdue=overdue[i],
+            last_year_received=last_year.get(i, {}).get("received", 0),
+            period_months=_months_in(period),
+            catalogue=catalogue.sets_for(node, used[i]),
+            feedback=feedback[i],
+        )
+        found.append(
+            (period, _scorecard(node, period, inputs, procedure=None, judged_on=judged[i]))
+        )
+    return found
 
 
 def ranking(

@@ -12,7 +12,12 @@ import pytest
 
 from motcua.feedback import services
 from motcua.feedback.models import FeedbackClass, Level, Rating
-from motcua.feedback.stats import dossier_flags, feedback_counts, feedback_items
+from motcua.feedback.stats import (
+    dossier_flags,
+    feedback_counts,
+    feedback_counts_many,
+    feedback_items,
+)
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -138,3 +143,23 @@ def test_dossier_flags_name_unhappy_ratings_and_feedback(returned, send, place, 
         0: (False, False),
     }
     assert dossier_flags([]) == {}
+
+
+def test_many_counts_at_once_equal_the_counts_one_by_one(
+    december, place, django_assert_max_num_queries
+):
+    at = datetime(2026, 12, 31, 17, 0, tzinfo=HCM)
+    dec, nov = (date(2026, 12, 1), date(2026, 12, 31)), (date(2026, 11, 1), date(2026, 11, 30))
+    siblings = [
+        (place["here"].path, *dec),
+        (place["other"].path, *dec),
+        (place["justice"].path, *dec),
+    ]
+    months = [("", *nov), ("", *dec), ("", date(2026, 12, 3), date(2026, 12, 3))]
+    one_by_one = [feedback_counts(*key, at) for key in siblings]
+    with django_assert_max_num_queries(2):
+        assert feedback_counts_many(siblings, at) == one_by_one
+    assert [c["received"] for c in one_by_one] == [4, 1, 0]
+    # 1/12–31/12 and 3/12 overlap: counted one pair after another, same figures.
+    assert feedback_counts_many(months, at) == [feedback_counts(*key, at) for key in months]
+    assert feedback_counts_many([], at) == []
