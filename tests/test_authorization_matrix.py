@@ -839,19 +839,7 @@ def world(eid_settings, tmp_path) -> World:
     draft, filed, handled, draft_document, form_draft = _dossier_world(
         users, procedure, stored_file
     )
-    unpaid = Dossier.objects.create(
-        procedure=procedure,
-        form=filed.form,
-        submitted_by=users["owner"],
-        province=filed.province,
-        applicant_person=users["owner"].person,
-        status=Status.SUBMITTED,
-        code="000.00.50.H36-261201-9003",
-        submitted_at=timezone.now(),
-        receiving_agency=filed.receiving_agency,
-        resolving_agency=filed.resolving_agency,
-        agency_path=filed.agency_path,
-    )
+    unpaid = _owners_dossier(users["owner"], filed, Status.SUBMITTED, "000.00.50.H36-261201-9003")
     FeeSchedule.objects.create(
         procedure=procedure,
         kind=FeeKind.FIXED,
@@ -859,19 +847,8 @@ def world(eid_settings, tmp_path) -> World:
         label="Lệ phí",
         amount=8000,
     )
-    returned = Dossier.objects.create(
-        procedure=procedure,
-        form=filed.form,
-        submitted_by=users["owner"],
-        province=filed.province,
-        applicant_person=users["owner"].person,
-        status=Status.RETURNED,
-        code="000.00.50.H36-261201-9004",
-        submitted_at=timezone.now(),
-        receiving_agency=handled.receiving_agency,
-        resolving_agency=handled.resolving_agency,
-        agency_path=handled.agency_path,
-    )
+    owner = users["owner"]
+    returned = _owners_dossier(owner, handled, Status.RETURNED, "000.00.50.H36-261201-9004")
     feedback = feedback_services.submit(
         feedback_services.Submission(
             kind="reflection",
@@ -910,6 +887,23 @@ def world(eid_settings, tmp_path) -> World:
         returned=returned,
         feedback=feedback,
         followup=rating.followup,
+    )
+
+
+def _owners_dossier(owner, like: Dossier, status: int, code: str) -> Dossier:
+    """Another filed dossier of the owner, at the agencies of ``like``."""
+    return Dossier.objects.create(
+        procedure=like.procedure,
+        form=like.form,
+        submitted_by=owner,
+        province=like.province,
+        applicant_person=owner.person,
+        status=status,
+        code=code,
+        submitted_at=timezone.now(),
+        receiving_agency=like.receiving_agency,
+        resolving_agency=like.resolving_agency,
+        agency_path=like.agency_path,
     )
 
 
