@@ -44,6 +44,13 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _figures_follow_every_change(settings):
+    """Dashboard figures are recomputed as soon as dossiers change (no grace period): a test
+    that changes data and reads again sees the change (``stats.figures``)."""
+    settings.MOTCUA_STATS_FRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Every test writes the files it stores to its own folder, scanned by the demo scanner."""
     location = tmp_path / "private"

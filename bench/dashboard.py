@@ -11,7 +11,8 @@ timed on a sample; the ten million facts are written set-based with its rules, t
 engine's set-based ``stats_rebuild`` recounts the counters, or with
 ``BENCH_STAGED_COUNTERS=1`` the benchmark's staged statements that give the same rows).
 
-A gunicorn server (``BENCH_WORKERS``, 4) answers ``BENCH_CLIENTS`` (8) concurrent clients,
+A gunicorn server (``BENCH_WORKERS``, 4; the cache on Redis, ``BENCH_CACHE_URL``, emptied
+first, as in production) answers ``BENCH_CLIENTS`` (8) concurrent clients,
 ``BENCH_REQUESTS`` (2,000) timed requests per kind in three alternating rounds (a phase
 starts no new request after ``BENCH_PHASE_SECONDS``, 60), the period drawn from this month,
 last month, this quarter, this year and last year:
@@ -64,6 +65,7 @@ BUDGET = float(os.environ.get("BENCH_PHASE_SECONDS", 60))
 LAG_CHANGES = int(os.environ.get("BENCH_LAG_CHANGES", 20))
 CELERY_WORKERS = int(os.environ.get("BENCH_CELERY_WORKERS", 1))
 BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
+CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 PROVINCE = "79"  # Hồ Chí Minh City
 DATA = "/can-bo/chi-so/du-lieu"
 ENDPOINTS = {"scorecard": "tong-hop", "trend": "xu-huong", "ranking": "xep-hang"}
@@ -181,6 +183,25 @@ def measure(port: int, kinds: dict) -> tuple[dict[str, list[float]], list[str]]:
                 f" {time.monotonic() - started:.1f} s, p95 {percentile(timed, 95) * 1000:.1f} ms"
             )
     return latencies, problems
+
+
+def measure_cold(port: int, code: str, province_cookie: str, nation_cookie: str, choices):
+    """Each endpoint for each period once, one request at a time, nothing remembered: what
+    a computation costs when no one asked for those figures in the last minutes."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+    found: dict[str, list[float]] = {}
+    for scope, unit, cookie in (("province", code, province_cookie),
+                                ("nation", "ca-nuoc", nation_cookie)):  # fmt: skip
+        for name, endpoint in ENDPOINTS.items():
+            for query in choices:
+                status, seconds, _body = get(
+                    connection, f"{DATA}/{endpoint}/?don-vi={unit}&{query}", cookie
+                )
+                if status != 200:
+                    raise SystemExit(f"{endpoint} {query}: {status}")
+                found.setdefault(f"{scope} {name}", []).append(seconds)
+    connection.close()
+    return found
 
 
 # --- Lag ---------------------------------------------------------------------------------------
@@ -342,10 +363,16 @@ def main() -> None:
     for name, endpoint in ENDPOINTS.items():
         kinds[f"nation {name}"] = data(endpoint, "ca-nuoc", nation_cookie)
 
+    import redis
+
+    redis.Redis.from_url(CACHE).flushdb()  # no figure remembered from an earlier run
+    os.environ["MOTCUA_CACHE_URL"] = CACHE  # the server's and the workers' cache
     port = free_port()
     server = start_server(port)
     celery = Celery()
     try:
+        cold = measure_cold(port, province.code, province_cookie, nation_cookie, choices)
+        redis.Redis.from_url(CACHE).flushdb()  # the timed rounds meet their own first reads
         say(f"measuring: {CLIENTS} clients, {REQUESTS} requests per kind")
         latencies, problems = measure(port, kinds)
         celery.start()
@@ -372,7 +399,13 @@ def main() -> None:
         p95[kind] = percentile(values, 95) * 1000
         say(
             f"{kind:18s} {len(values)} requests, p50 {median(values) * 1000:.1f} ms,"
-            f" p95 {p95[kind]:.1f} ms"
+            f" p95 {p95[kind]:.1f} ms, p99 {percentile(values, 99) * 1000:.1f} ms,"
+            f" max {max(values) * 1000:.0f} ms"
+        )
+    for kind, values in cold.items():
+        say(
+            f"{kind:18s} first computation (nothing remembered, one client): median"
+            f" {median(values) * 1000:.0f} ms, max {max(values) * 1000:.0f} ms"
         )
     for problem in problems[:10]:
         say(f"problem: {problem}")

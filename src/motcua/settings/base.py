@@ -171,6 +171,26 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# The cache: computed figures of the dashboards, the home page's counts, locks. Each process
+# keeps its own by default; production shares one (MOTCUA_CACHE_URL=redis://host:6379/2).
+MOTCUA_CACHE_URL = env("MOTCUA_CACHE_URL", "locmem://")
+if MOTCUA_CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MOTCUA_CACHE_URL,
+            "KEY_PREFIX": "motcua",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Dashboard figures (stats.figures): kept while nothing under their unit changed, at most this
+# long; once dossiers changed, still shown for FRESH seconds, and while one request recomputes
+# them, to the others for at most STALE seconds (figures never more than a minute behind).
+MOTCUA_STATS_CACHE_SECONDS = env("MOTCUA_STATS_CACHE_SECONDS", 300)
+MOTCUA_STATS_FRESH_SECONDS = env("MOTCUA_STATS_FRESH_SECONDS", 10)
+MOTCUA_STATS_STALE_SECONDS = env("MOTCUA_STATS_STALE_SECONDS", 45)
+
 # Catalogue and search.
 MOTCUA_SEARCH_CANDIDATES = env("MOTCUA_SEARCH_CANDIDATES", 200)
 MOTCUA_PAGE_SIZE = env("MOTCUA_PAGE_SIZE", 20)

@@ -4,6 +4,9 @@ feedback) and every payment event brings that dossier's fact and counters up to 
 One subscriber for all these topics, so the outbox hands it a dossier's events in order.
 Idempotent: the fact is recomputed from the dossier as it is now, and only the difference
 with the stored fact is added to the counters.
+
+``stats.feedback``: an event of a feedback item (PAKN) makes the remembered figures of its
+agency and the agency's ancestors out of date (the counts of feedback are read live).
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import uuid
 from motcua.core.outbox import handler
 from motcua.dossiers.models import Dossier
 
-from . import services
+from . import figures, services
+from .rollups import nodes_of
 
 SUBSCRIBER = "stats.refresh"
+FEEDBACK_SUBSCRIBER = "stats.feedback"
 
 
 def _dossier_id(event) -> int | None:
@@ -52,3 +57,12 @@ def refresh_figures(event) -> None:
 
 for _topic in ("dossier.*", "payment.*"):
     handler(_topic, name=SUBSCRIBER)(refresh_figures)
+
+
+@handler("feedback.*", name=FEEDBACK_SUBSCRIBER)
+def feedback_changed(event) -> None:
+    from motcua.feedback.models import Feedback
+
+    code = (event.payload or {}).get("code")
+    path = Feedback.objects.filter(code=code).values_list("agency_path", flat=True).first()
+    figures.touch(nodes_of(path or ""))

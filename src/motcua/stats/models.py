@@ -339,3 +339,20 @@ class RollupNode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} → {self.node or '*'}"
+
+
+class FigureVersion(models.Model):
+    """A token that changes, in the same transaction, whenever the counters of a node change
+    (node "*": every node, after a recount or an edit of the rules). Figures remembered under
+    one token stay exact while it does not change (``stats.figures``)."""
+
+    node = models.CharField(max_length=255, primary_key=True)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("phiên bản số liệu")
+        verbose_name_plural = _("phiên bản số liệu")
+
+    def __str__(self) -> str:
+        return f"{self.node or '(cả nước)'} {self.token}"

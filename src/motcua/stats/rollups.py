@@ -15,6 +15,7 @@ from datetime import date
 
 from django.db import connection, transaction
 
+from . import figures
 from .facts import FactValues
 from .models import COUNTERS, NO_DUE_DAY, DossierFact, OpenRollup, Rollup, RollupNode
 
@@ -132,7 +133,9 @@ def _q(name: str) -> str:
 
 def apply(rows: dict[RollupKey, list[int]], opened: dict[OpenKey, int]) -> None:
     """Add the increments (inside the caller's transaction). Rows are written in key order,
-    so that two transactions touching the same rows lock them in the same order."""
+    so that two transactions touching the same rows lock them in the same order. The nodes'
+    remembered figures are out of date from the same commit."""
+    figures.touch({key[0] for key in rows} | {key[0] for key in opened})
     if rows:
         _upsert(Rollup._meta.db_table, ("node", "procedure_id", "grain", "start"), COUNTERS,
                 [(*key, *values) for key, values in sorted(rows.items())])  # fmt: skip
@@ -194,6 +197,7 @@ def _fill_nodes(prefix: str) -> None:
 def rebuild(prefix: str = "") -> None:
     """Recount the counter tables of the nodes under ``prefix`` ("" = all, the nation too)
     from the facts: delete, then ``INSERT … SELECT … GROUP BY`` (no Python loop over rows)."""
+    figures.touch_all()
     rollup, opened = Rollup._meta.db_table, OpenRollup._meta.db_table
     if prefix:
         Rollup.objects.filter(node__startswith=prefix).delete()

@@ -14,6 +14,7 @@ import structlog
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET
 from motcua.accounts.decorators import staff_required
 from motcua.accounts.models import Permission
 from motcua.core import audit
-from motcua.stats import charts, exports, queries, tables
+from motcua.stats import charts, exports, figures, queries, tables
 from motcua.stats.exports import Column, Kind, Table
 
 from . import units
@@ -57,13 +58,36 @@ def ranking_indicator(request: HttpRequest, card) -> str:
     return wanted if wanted in idents else "total"
 
 
+def figures_of(request: HttpRequest, node, period) -> tuple[dict, object]:
+    """The figures of the page (remembered while nothing under ``node`` changes) and the
+    moment they were computed."""
+
+    def compute() -> dict:
+        card = queries.scorecard(node, period)
+        indicator = ranking_indicator(request, card)
+        return {
+            "card": card,
+            "trend": queries.trend(node, trend_periods(period)),
+            "indicator": indicator,
+            "ranked": queries.ranking(node, period, indicator=indicator),
+            "saved": queries.social_cost(node, period),
+            "shares": queries.online_shares(node, period),
+            "targets": queries.targets(node, period),
+        }
+
+    parts = (
+        tuple(sorted(period.params.items())),
+        request.GET.get("xep-theo") or "",
+        timezone.localdate().isoformat(),
+    )
+    return figures.remembered("dashboard", queries.node_path(node), parts, compute)
+
+
 def build(request: HttpRequest, unit: units.Unit, period, period_query: str) -> dict:
     """Everything the dashboard shows: figures, tables (by name) and charts."""
-    node = unit.agency
-    card = queries.scorecard(node, period)
-    trend = queries.trend(node, trend_periods(period))
-    indicator = ranking_indicator(request, card)
-    ranked = queries.ranking(node, period, indicator=indicator)
+    found_figures, computed_at = figures_of(request, unit.agency, period)
+    card, trend = found_figures["card"], found_figures["trend"]
+    indicator, ranked = found_figures["indicator"], found_figures["ranked"]
 
     def child_link(agency) -> str:
         return (
@@ -84,15 +108,15 @@ def build(request: HttpRequest, unit: units.Unit, period, period_query: str) -> 
             ranked, unit_name=unit.name, period=period, indicator=indicator, link=child_link
         ),
     }
-    saved = queries.social_cost(node, period)
+    saved = found_figures["saved"]
     subtitle = tables.subtitle(unit.name, period)
     found["truc-tuyen"] = tables.online_shares(
-        queries.online_shares(node, period),
+        found_figures["shares"],
         subtitle=subtitle,
         unit_code=unit.code,
         period_query=period_query,
     )
-    found["muc-tieu"] = tables.targets(queries.targets(node, period), subtitle=subtitle)
+    found["muc-tieu"] = tables.targets(found_figures["targets"], subtitle=subtitle)
     found["chi-phi"] = tables.social_cost(saved, subtitle=subtitle)
     groups = tables.groups(card)
     found["nhom"] = tables.group_table(groups, unit_name=unit.name, period=period)
@@ -101,6 +125,7 @@ def build(request: HttpRequest, unit: units.Unit, period, period_query: str) -> 
     item_21 = [tables.find(c, "2.1") for _p, c in trend]
     return {
         "card": card,
+        "computed_at": computed_at,
         "saved": saved,
         "groups": groups,
         "tables": found,

@@ -1,17 +1,22 @@
 """JSON data of the dashboard (``/can-bo/chi-so/du-lieu/…``), for its page and the benchmark:
 the scorecard, the 12-month trend and the ranking of the child units. Session login, the same
-reach as the page; each answer is a handful of rollup reads. Ratios and points are strings
-(exact decimals); a ratio of null means "no data", never 0."""
+reach as the page; each answer is a handful of rollup reads, remembered while nothing under the
+unit changes (``stats.figures``; ``computed_at`` says when it was computed). Ratios and points
+are strings (exact decimals); a ratio of null means "no data", never 0."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, JsonResponse
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.accounts.decorators import staff_required
 from motcua.accounts.models import Permission
-from motcua.stats import queries
+from motcua.stats import figures, queries
 
 from . import units
 from .dashboard import trend_periods
@@ -60,23 +65,43 @@ def _card(card, *, details: bool = True) -> dict:
 
 def _endpoint(build):
     """A data endpoint: the unit (404 outside the reach) and the period (400 with every
-    problem) checked, then ``build(unit, period, request)`` answered as JSON."""
+    problem) checked, then ``build(unit, period, request)`` answered as JSON, or the answer
+    remembered for the same unit, period and options."""
 
     @never_cache
     @staff_required(Permission.STATS_VIEW)
     @require_GET
-    def view(request: HttpRequest) -> JsonResponse:
+    def view(request: HttpRequest) -> HttpResponse:
         unit = units.unit_from(request)
         form = period_form(request)
         if form.period is None:
             problems = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
             return JsonResponse({"errors": problems}, status=400)
-        body = {
-            "unit": {"code": unit.code, "name": unit.name},
-            "period": _period(form.period),
-            **build(unit, form.period, request),
-        }
-        return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+        period = form.period
+        parts = (
+            tuple(sorted(period.params.items())),
+            request.GET.get("xep-theo") or "",
+            timezone.localdate().isoformat(),  # open dossiers are judged today
+        )
+
+        def answer() -> dict:
+            return {
+                "unit": {"code": unit.code, "name": unit.name},
+                "period": _period(period),
+                **build(unit, period, request),
+            }
+
+        def content() -> bytes:
+            return json.dumps(answer(), ensure_ascii=False, cls=DjangoJSONEncoder).encode()
+
+        node = queries.node_path(unit.agency)
+        body, at = figures.remembered(build.__name__, node, parts, content)
+        stamp = json.dumps(at.isoformat()).encode()
+        # The moment goes in front of the remembered body (which is a JSON object).
+        return HttpResponse(
+            b'{"computed_at": ' + stamp + b", " + body[1:],
+            content_type="application/json",
+        )
 
     view.__name__ = build.__name__
     view.__doc__ = build.__doc__
