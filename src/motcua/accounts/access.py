@@ -68,24 +68,32 @@ class StaffScope:
             return
         if not user.is_staff_member:
             return
-        assignments = (
+        # One statement: each active assignment with its agency's path, once per procedure
+        # it is narrowed to (one row with None when it is not narrowed).
+        rows = (
             RoleAssignment.objects.active()
             .filter(user=user)
-            .select_related("agency")
-            .prefetch_related("procedures")
-        )
-        has_system_role = False
-        for assignment in assignments:
-            if assignment.agency_id and not assignment.agency.is_active:
+            .order_by("pk")
+            .values_list("pk", "role", "agency_id", "agency__path", "agency__is_active",
+                         "procedures__id")
+        )  # fmt: skip
+        found: dict[int, tuple] = {}
+        narrowed: dict[int, set[int]] = {}
+        for pk, role, agency_id, path, agency_active, procedure_id in rows:
+            if agency_id and not agency_active:
                 continue
-            has_system_role |= assignment.role == Role.SYSTEM_ADMIN
-            ids = frozenset(p.pk for p in assignment.procedures.all())
+            found.setdefault(pk, (role, agency_id, path or ""))
+            if procedure_id is not None:
+                narrowed.setdefault(pk, set()).add(procedure_id)
+        has_system_role = False
+        for pk, (role, agency_id, path) in found.items():
+            has_system_role |= role == Role.SYSTEM_ADMIN
             yield Grant(
-                assignment_id=assignment.pk,
-                role=assignment.role,
-                agency_id=assignment.agency_id,
-                path=assignment.agency.path if assignment.agency_id else "",
-                procedure_ids=ids or None,
+                assignment_id=pk,
+                role=role,
+                agency_id=agency_id,
+                path=path if agency_id else "",
+                procedure_ids=frozenset(narrowed[pk]) if pk in narrowed else None,
             )
         if user.is_superuser and not has_system_role:
             # A superuser created from the command line is a system administrator.

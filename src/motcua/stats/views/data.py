@@ -20,7 +20,7 @@ from motcua.stats import figures, queries
 
 from . import units
 from .dashboard import trend_periods
-from .forms import period_form
+from .forms import period_of
 
 
 def _period(period) -> dict:
@@ -73,11 +73,9 @@ def _endpoint(build):
     @require_GET
     def view(request: HttpRequest) -> HttpResponse:
         unit = units.unit_from(request)
-        form = period_form(request)
-        if form.period is None:
-            problems = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        period, problems = period_of(request)
+        if period is None:
             return JsonResponse({"errors": problems}, status=400)
-        period = form.period
         parts = (
             tuple(sorted(period.params.items())),
             request.GET.get("xep-theo") or "",

@@ -87,3 +87,17 @@ def period_form(request, *, default_kind: str = "thang") -> PeriodForm:
     )
     form.is_valid()
     return form
+
+
+def period_of(request, *, default_kind: str = "thang") -> tuple[queries.Period | None, dict]:
+    """The period named by the GET parameters without the form (the JSON endpoints, asked
+    often): the period, or None with every problem by parameter, as the form reports them."""
+    params = {k: v.strip() for k, v in request.GET.items() if k in PARAMS and v.strip()}
+    params.setdefault("ky", default_kind)
+    try:
+        return queries.Period.parse(params), {}
+    except queries.PeriodError as problem:
+        return None, {
+            (name if name in PARAMS else "__all__"): [str(message)]
+            for name, message in problem.problems.items()
+        }

@@ -1,8 +1,8 @@
 """Which unit a statistics page is about (``don-vi``), and the units a staff member may pick.
 
 A unit is an agency of the tree (its code) or the whole nation (``ca-nuoc``, system
-administrators only). The check is in the query: an agency outside the ``stats.view`` reach
-does not exist for the user (404).
+administrators only). An agency outside the ``stats.view`` reach does not exist for the user
+(404), checked against the grants loaded for the request (``StaffScope.allows``).
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ def unit_from(request) -> Unit:
         if not sees_nation(request.user):
             raise Http404
         return Unit(None)
-    agency = reachable(request.user).select_related("province", "parent").filter(code=code).first()
-    if agency is None:
+    agency = Agency.objects.active().filter(code=code).first()
+    if agency is None or not scope_of(request.user).allows(Permission.STATS_VIEW, agency):
         raise Http404
     return Unit(agency)
 
