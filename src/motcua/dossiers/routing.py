@@ -47,7 +47,8 @@ def needs_province(procedure: Procedure) -> bool:
     )
 
 
-def _province_agency(province: Province, kind: str) -> Agency | None:
+def province_agency(province: Province, kind: str) -> Agency | None:
+    """The province's active agency of ``kind`` (its people's committee, its service centre)."""
     return _province_agency_by_id(province.pk, kind)
 
 
@@ -68,7 +69,8 @@ def _commune_committee(commune_id: int) -> Agency | None:
 
 
 @held(HELD_SECONDS)
-def _listed_agency(procedure_id: int, province_id: int) -> Agency | None:
+def listed_agency(procedure_id: int, province_id: int) -> Agency | None:
+    """The agency the province's published list names for the procedure, if any."""
     listing = (
         Listing.objects.filter(procedure_id=procedure_id, province_id=province_id)
         .select_related("agency")
@@ -97,9 +99,9 @@ def route(
         cross = residence is not None and residence.pk != commune.pk
         return Route(committee, committee, province, commune, cross)
     if province is not None and (Level.PROVINCE in levels or Level.COMMUNE in levels or not levels):
-        committee = _province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
-        resolving = _listed_agency(procedure.pk, province.pk) or committee
-        centre = _province_agency(province, Agency.Kind.PROVINCE_CENTRE)
+        committee = province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
+        resolving = listed_agency(procedure.pk, province.pk) or committee
+        centre = province_agency(province, Agency.Kind.PROVINCE_CENTRE)
         if resolving is None:
             raise RoutingError(_("Chưa có cơ quan giải quyết thủ tục này tại tỉnh đã chọn."))
         cross = residence is not None and residence.province_id != province.pk

@@ -136,13 +136,13 @@ def route(submission: Submission) -> Agency | None:
     province = submission.province
     procedure = submission.procedure
     if procedure is not None:
-        listed = routing._listed_agency(procedure.pk, province.pk) if province else None
+        listed = routing.listed_agency(procedure.pk, province.pk) if province else None
         if listed is not None:
             return listed
         if procedure.ministry_id and not province:
             return procedure.ministry
     if province is not None:
-        committee = routing._province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
+        committee = routing.province_agency(province, Agency.Kind.PROVINCE_COMMITTEE)
         if committee is not None:
             return committee
     if procedure is not None and procedure.ministry_id:

@@ -7,12 +7,12 @@ import pytest
 from django.utils import timezone
 from tests.fixtures.accounts import make_citizen, make_staff
 from tests.fixtures.dossiers import dossier_in
+from tests.fixtures.places import lam_dong
 
 from motcua.dossiers.models import Stage, Status
 from motcua.dossiers.services import lookup_hash
 from motcua.feedback import services
 from motcua.feedback.models import Kind, Subject
-from motcua.units.models import Agency, Province
 
 RETURNED = (Status.RETURNED, Stage.NONE)
 PHONE = "0912345678"
@@ -20,15 +20,7 @@ PHONE = "0912345678"
 
 @pytest.fixture
 def place():
-    communes = Agency.objects.filter(kind="commune_committee", code__endswith=".H36")
-    here, other = communes.order_by("code")[:2]
-    return {
-        "here": here,
-        "other": other,
-        "justice": Agency.objects.get(code="000.00.04.H36"),
-        "committee": Agency.objects.get(code="000.00.00.H36"),
-        "lam_dong": Province.objects.get(qcvn_code="H36"),
-    }
+    return lam_dong()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 from tests.fixtures.accounts import make_citizen, make_staff
+from tests.fixtures.places import lam_dong
 
 from motcua.catalog.models import Procedure
 from motcua.core import outbox
@@ -106,14 +107,7 @@ class Desk:
 
 @pytest.fixture
 def place():
-    communes = Agency.objects.filter(kind="commune_committee", code__endswith=".H36")
-    here, other = communes.order_by("code")[:2]
-    return {
-        "here": here,
-        "other": other,
-        "province": Agency.objects.get(code="000.00.00.H36"),
-        "justice": Agency.objects.get(code="000.00.04.H36"),
-    }
+    return lam_dong()
 
 
 @pytest.fixture
