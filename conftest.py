@@ -44,7 +44,7 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _figures_follow_every_change(settings):
+def _stats_figures_follow_every_change(_fresh_cache, settings):
     """Dashboard figures are recomputed as soon as dossiers change (no grace period): a test
     that changes data and reads again sees the change (``stats.figures``)."""
     settings.MOTCUA_STATS_FRESH_SECONDS = 0
