@@ -463,6 +463,10 @@ class Progress:
     to_year: int
     met: bool | None
     note: str = ""
+    #: The counts behind ``current`` and the drill-down list that shows them ("" when none).
+    numerator: int | None = None
+    denominator: int | None = None
+    list_ident: str = ""
 
 
 def targets(node: Agency | None, period: Period) -> list[Progress]:
@@ -487,7 +491,7 @@ def targets(node: Agency | None, period: Period) -> list[Progress]:
             continue
         if counts is None:
             counts = counts_for([path], period)[path]
-        current = measure(target.get("measure", ""), counts, node, period)
+        current, numerator, denominator, list_ident = measure(target.get("measure", ""), counts)
         value = Decimal(str(target["value"]))
         found.append(
             Progress(
@@ -499,6 +503,9 @@ def targets(node: Agency | None, period: Period) -> list[Progress]:
                 to_year=target["to_year"],
                 met=None if current is None else current >= value,
                 note="" if current is not None else _("Chưa đo được từ dữ liệu hiện có."),
+                numerator=numerator,
+                denominator=denominator,
+                list_ident=list_ident,
             )
         )
     return found

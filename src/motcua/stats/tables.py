@@ -216,13 +216,19 @@ def online_shares(shares, *, subtitle: str, unit_code: str = "", period_query: s
     )
 
 
-def targets(progress, *, subtitle: str) -> Table:
-    """The national targets in force, the current figure beside each."""
+def targets(progress, *, subtitle: str, unit_code: str = "", period_query: str = "") -> Table:
+    """The national targets in force, the current figure beside each with the dossiers it is
+    counted from (linked to their lists when a unit is given)."""
 
     def verdict(item) -> str:
         if item.met is None:
             return item.note or _("Chưa đo được")
         return _("Đạt") if item.met else _("Chưa đạt")
+
+    def linked(item, value, part: str):
+        if value is None or not item.list_ident or not unit_code:
+            return value
+        return Link(value, drilldown_url(unit_code, item.list_ident, part, period_query))
 
     return Table(
         name="muc-tieu",
@@ -233,16 +239,35 @@ def targets(progress, *, subtitle: str) -> Table:
             Column(_("Giai đoạn"), width=12),
             Column(_("Chỉ tiêu"), Kind.PERCENT),
             Column(_("Hiện nay"), Kind.PERCENT),
+            Column(_("Hồ sơ đạt"), Kind.INT),
+            Column(_("Trên tổng số hồ sơ"), Kind.INT),
             Column(_("Đánh giá"), width=30),
         ],
         rows=[
-            [p.name, f"{p.from_year}–{p.to_year}", p.value, p.current, verdict(p)] for p in progress
+            [
+                p.name,
+                f"{p.from_year}–{p.to_year}",
+                p.value,
+                p.current,
+                linked(p, p.numerator, NUMERATOR),
+                linked(p, p.denominator, DENOMINATOR),
+                verdict(p),
+            ]
+            for p in progress
         ],
     )
 
 
-def social_cost(figure, *, subtitle: str, procedure_names: dict[int, str] | None = None) -> Table:
-    """What online filing saved applicants, per procedure, and in total."""
+def social_cost(
+    figure,
+    *,
+    subtitle: str,
+    procedure_names: dict[int, str] | None = None,
+    unit_code: str = "",
+    period_query: str = "",
+) -> Table:
+    """What online filing saved applicants, per procedure, and in total (the total of online
+    dossiers linked to their list when a unit is given)."""
     names = procedure_names
     if names is None:
         from motcua.catalog.models import Procedure
@@ -253,7 +278,10 @@ def social_cost(figure, *, subtitle: str, procedure_names: dict[int, str] | None
         [names.get(procedure_id, str(procedure_id)), online, saving]
         for procedure_id, online, saving in sorted(figure.by_procedure, key=lambda line: -line[2])
     ]
-    rows.append([_("Tổng cộng"), figure.online_dossiers, figure.saving])
+    total = figure.online_dossiers
+    if unit_code:
+        total = Link(total, drilldown_url(unit_code, "online", NUMERATOR, period_query))
+    rows.append([_("Tổng cộng"), total, figure.saving])
     return Table(
         name="chi-phi",
         title=_("Chi phí xã hội tiết kiệm được nhờ nộp hồ sơ trực tuyến"),

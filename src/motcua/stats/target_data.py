@@ -19,20 +19,21 @@ def load_targets() -> tuple[dict, ...]:
         return tuple(tomllib.load(handle)["target"])
 
 
-def _satisfaction(counts: dict) -> Decimal | None:
-    received = counts["received"]
-    return ratio_of(received - counts["unsatisfying"], received)
-
-
+#: measure → (the drill-down list behind it, (numerator, denominator) from a node's counts).
 MEASURES = {
-    "fully_online_share": lambda c: ratio_of(c["fully_online"], c["received"]),
-    "digitised_share": lambda c: ratio_of(c["digitised"], c["received"]),
-    "reused_share": lambda c: ratio_of(c["reused"], c["received"]),
-    "satisfaction": _satisfaction,
+    "fully_online_share": ("fully_online", lambda c: (c["fully_online"], c["received"])),
+    "digitised_share": ("4.2", lambda c: (c["digitised"], c["received"])),
+    "reused_share": ("4.3", lambda c: (c["reused"], c["received"])),
+    "satisfaction": ("5.4", lambda c: (c["received"] - c["unsatisfying"], c["received"])),
 }
 
 
-def measure(name: str, counts: dict, node, period) -> Decimal | None:
-    """The current figure of a target's measure, None when it cannot be told from our data."""
-    compute = MEASURES.get(name)
-    return compute(counts) if compute is not None else None
+def measure(name: str, counts: dict) -> tuple[Decimal | None, int | None, int | None, str]:
+    """The current figure of a target's measure with its numerator, denominator and the
+    drill-down list behind them; (None, None, None, "") when our data cannot tell it."""
+    found = MEASURES.get(name)
+    if found is None:
+        return None, None, None, ""
+    ident, parts = found
+    numerator, denominator = parts(counts)
+    return ratio_of(numerator, denominator), numerator, denominator, ident

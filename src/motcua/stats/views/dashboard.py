@@ -116,8 +116,12 @@ def build(request: HttpRequest, unit: units.Unit, period, period_query: str) -> 
         unit_code=unit.code,
         period_query=period_query,
     )
-    found["muc-tieu"] = tables.targets(found_figures["targets"], subtitle=subtitle)
-    found["chi-phi"] = tables.social_cost(saved, subtitle=subtitle)
+    found["muc-tieu"] = tables.targets(
+        found_figures["targets"], subtitle=subtitle, unit_code=unit.code, period_query=period_query
+    )
+    found["chi-phi"] = tables.social_cost(
+        saved, subtitle=subtitle, unit_code=unit.code, period_query=period_query
+    )
     groups = tables.groups(card)
     found["nhom"] = tables.group_table(groups, unit_name=unit.name, period=period)
     item = tables.find(card, "2.1")
