@@ -5,6 +5,7 @@ name; no personal data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -174,12 +175,55 @@ def _page(count: int, page: int) -> tuple[int, int]:
     return min(max(1, int(page)), pages), pages
 
 
+def _dossier_facts(node, period, ident: str, part: str, judged_on: date, procedure):
+    """The facts behind a dossier indicator's part, in list order, and the reason function."""
+    rules = _dossier_rules(judged_on)
+    if ident not in rules:
+        raise ValueError(f"no drill-down for {ident!r}")
+    numerator, denominator, reason = rules[ident]
+    condition = numerator & denominator if part == NUMERATOR else denominator
+    path = node.path if node is not None else ""
+    facts = DossierFact.objects.filter(
+        agency_path__startswith=path, period_day__gte=period.start, period_day__lte=period.end
+    ).filter(condition)
+    if procedure is not None:
+        facts = facts.filter(procedure_id=procedure if isinstance(procedure, int) else procedure.pk)
+    return facts, reason
+
+
+def _ordered(facts):
+    return (
+        facts.select_related("dossier__procedure")
+        .only(
+            "dossier__code", "dossier__procedure__name", "dossier__procedure__code",
+            *[f.name for f in DossierFact._meta.concrete_fields if f.name != "dossier"],
+        )
+        .order_by("period_day", "dossier_id")
+    )  # fmt: skip
+
+
+def _row(fact, reason, judged_on: date) -> Row:
+    return Row(
+        code=fact.dossier.code or "",
+        procedure=fact.dossier.procedure.name,
+        received=fact.period_day,
+        end=fact.end_day,
+        due=fact.due_day,
+        reason=reason(fact, judged_on),
+        state=fact.state,
+    )
+
+
+def _checked(part: str) -> None:
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}")
+
+
 def drilldown(node, period, ident: str, part: str, *, page: int = 1, at=None,
               procedure=None) -> Drilldown:  # fmt: skip
     """The rows behind ``ident``'s ``part`` ("numerator" or "denominator"). Raises
     ValueError for an unknown indicator or part."""
-    if part not in PARTS:
-        raise ValueError(f"unknown part {part!r}")
+    _checked(part)
     judged_on = _judged(period, at)
     path = node.path if node is not None else ""
     title = _("Tử số") if part == NUMERATOR else _("Mẫu số")
@@ -187,39 +231,33 @@ def drilldown(node, period, ident: str, part: str, *, page: int = 1, at=None,
         return _feedback_rows(path, period, ident, part, page, judged_on, title)
     if ident in _PROCEDURE_SETS:
         return _procedure_rows(node, period, ident, part, page, judged_on, title, procedure)
-    rules = _dossier_rules(judged_on)
-    if ident not in rules:
-        raise ValueError(f"no drill-down for {ident!r}")
-    numerator, denominator, reason = rules[ident]
-    condition = numerator & denominator if part == NUMERATOR else denominator
-    facts = DossierFact.objects.filter(
-        agency_path__startswith=path, period_day__gte=period.start, period_day__lte=period.end
-    ).filter(condition)
-    if procedure is not None:
-        facts = facts.filter(procedure_id=procedure if isinstance(procedure, int) else procedure.pk)
+    facts, reason = _dossier_facts(node, period, ident, part, judged_on, procedure)
     count = facts.count()
     page, pages = _page(count, page)
-    chosen = (
-        facts.select_related("dossier__procedure")
-        .only(
-            "dossier__code", "dossier__procedure__name", "dossier__procedure__code",
-            *[f.name for f in DossierFact._meta.concrete_fields if f.name != "dossier"],
-        )
-        .order_by("period_day", "dossier_id")[(page - 1) * PER_PAGE : page * PER_PAGE]
-    )  # fmt: skip
-    rows = [
-        Row(
-            code=fact.dossier.code or "",
-            procedure=fact.dossier.procedure.name,
-            received=fact.period_day,
-            end=fact.end_day,
-            due=fact.due_day,
-            reason=reason(fact, judged_on),
-            state=fact.state,
-        )
-        for fact in chosen
-    ]
+    chosen = _ordered(facts)[(page - 1) * PER_PAGE : page * PER_PAGE]
+    rows = [_row(fact, reason, judged_on) for fact in chosen]
     return Drilldown(ident, part, title, rows, count, page, pages, judged_on=judged_on)
+
+
+def every_row(node, period, ident: str, part: str, *, limit: int, at=None,
+              procedure=None) -> Iterator[Row]:  # fmt: skip
+    """The first ``limit`` rows behind a figure, in the order of its pages, read in chunks in
+    one pass (for a download: no count, no page after page)."""
+    _checked(part)
+    judged_on = _judged(period, at)
+    if ident in ("5.1", "5.2", "5.3") or ident in _PROCEDURE_SETS:
+        page = 1
+        while limit > 0:  # lists built in memory, at most a few thousand rows
+            result = drilldown(node, period, ident, part, page=page, at=at, procedure=procedure)
+            yield from result.rows[:limit]
+            limit -= len(result.rows)
+            if not result.has_next or not result.rows:
+                return
+            page += 1
+        return
+    facts, reason = _dossier_facts(node, period, ident, part, judged_on, procedure)
+    for fact in _ordered(facts)[:limit].iterator(chunk_size=2000):
+        yield _row(fact, reason, judged_on)
 
 
 def _feedback_rows(path, period, ident, part, page, judged_on, title) -> Drilldown:

@@ -6,7 +6,8 @@ Idempotent: the fact is recomputed from the dossier as it is now, and only the d
 with the stored fact is added to the counters.
 
 ``stats.feedback``: an event of a feedback item (PAKN) makes the remembered figures of its
-agency and the agency's ancestors out of date (the counts of feedback are read live).
+agency (and of the agency it was transferred from) and their ancestors out of date (the counts
+of feedback are read live).
 """
 
 from __future__ import annotations
@@ -64,5 +65,7 @@ def feedback_changed(event) -> None:
     from motcua.feedback.models import Feedback
 
     code = (event.payload or {}).get("code")
-    path = Feedback.objects.filter(code=code).values_list("agency_path", flat=True).first()
-    figures.touch(nodes_of(path or ""))
+    found = Feedback.objects.filter(code=code).values_list("agency_path", "transferred_from__path")
+    paths = found.first() or ("", None)
+    # A transferred item is counted at its new agency and no longer at the one it left.
+    figures.touch({node for path in paths for node in nodes_of(path or "")})

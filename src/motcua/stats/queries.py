@@ -23,7 +23,7 @@ from motcua.accounts.models import Permission
 from motcua.units.models import Agency
 
 from . import catalogue, definitions, scoring
-from .drilldown import Drilldown, drilldown
+from .drilldown import Drilldown, drilldown, every_row
 from .models import COUNTERS, OpenRollup, Rollup
 from .periods import MONTH, QUARTER, YEAR, Period, PeriodError
 from .scoring import IndicatorValue, Inputs, Scorecard, q2, ratio_of
@@ -36,6 +36,7 @@ __all__ = [
     "Scorecard",
     "children_of",
     "drilldown",
+    "every_row",
     "may_view",
     "node_path",
     "online_shares",

@@ -19,11 +19,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from tests.fixtures.accounts import make_citizen
+from tests.fixtures.accounts import make_citizen, make_staff
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.stats import figures, handlers, queries, rollups, services
 from motcua.stats.models import FigureVersion, IndicatorSet
+from motcua.units.models import Agency
 
 from .test_views_dashboard import PROVINCE, RETURNED, commune, dossiers, leader  # noqa: F401
 
@@ -196,6 +197,20 @@ def test_a_feedback_event_changes_the_tokens_of_its_agency(commune):  # noqa: F8
     handlers.feedback_changed(SimpleNamespace(payload={"code": item.code}))
     changed = {n for n, t in tokens().items() if before.get(n) != t}
     assert changed == set(rollups.nodes_of(commune.path))
+
+    # Transferred to the province's department of justice: both agencies' figures change.
+    justice = Agency.objects.get(code="000.00.04.H36")
+    feedback.classify(
+        item,
+        actor=make_staff("clerk", commune.code),
+        decision="transfer",
+        reason="Thuộc thẩm quyền Sở Tư pháp.",
+        target=justice,
+    )
+    before = tokens()
+    handlers.feedback_changed(SimpleNamespace(payload={"code": item.code}))
+    changed = {n for n, t in tokens().items() if before.get(n) != t}
+    assert changed == set(rollups.nodes_of(commune.path)) | set(rollups.nodes_of(justice.path))
 
 
 # --- The data endpoints and the page ----------------------------------------------------------

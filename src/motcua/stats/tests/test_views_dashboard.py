@@ -215,3 +215,30 @@ def test_the_ranking_lists_the_child_units(client, leader, dossiers, commune):
     trend = client.get(reverse("stats_staff:data_trend")).json()["points"]
     assert len(trend) == 12
     assert trend[-1]["ratio_2_1"] == "75.00"
+
+
+def test_a_download_reads_the_rows_in_one_pass_and_says_when_it_stops_at_the_cap(
+    client, leader, dossiers, monkeypatch
+):
+    from motcua.stats import exports
+
+    period = this_month()
+    province = Agency.objects.get(code=PROVINCE)
+    pages = queries.drilldown(province, period, "2.1", "denominator").rows
+    streamed = list(queries.every_row(province, period, "2.1", "denominator", limit=10))
+    assert streamed == pages
+    assert list(queries.every_row(province, period, "2.1", "denominator", limit=2)) == pages[:2]
+    # Procedure lists too (built in memory), in the order of their pages.
+    listed = queries.drilldown(province, period, "3.1", "denominator")
+    assert list(queries.every_row(province, period, "3.1", "denominator", limit=5)) == (
+        listed.rows[:5]
+    )
+
+    monkeypatch.setattr(exports, "ROW_CAP", 2)
+    response = client.get(
+        reverse("stats_staff:drilldown"),
+        {"chi-so": "2.1", "phan": "mau-so", "dinh-dang": "csv", "bang": "chi-tiet"},
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert sum(d.code in text for d in dossiers) == 2
+    assert "chỉ xuất 2 dòng đầu tiên" in text
