@@ -230,8 +230,9 @@ def test_a_download_reads_the_rows_in_one_pass_and_says_when_it_stops_at_the_cap
     assert list(queries.every_row(province, period, "2.1", "denominator", limit=2)) == pages[:2]
     # Procedure lists too (built in memory), in the order of their pages.
     listed = queries.drilldown(province, period, "3.1", "denominator")
-    assert list(queries.every_row(province, period, "3.1", "denominator", limit=5)) == (
-        listed.rows[:5]
+    assert (
+        list(queries.every_row(province, period, "3.1", "denominator", limit=5))
+        == (listed.rows[:5])
     )
 
     monkeypatch.setattr(exports, "ROW_CAP", 2)
