@@ -262,7 +262,7 @@ def social_cost(
     figure,
     *,
     subtitle: str,
-    procedure_names: dict[int, str] | None = None,
+    procedure_names: dict[int, tuple[str, str]] | None = None,
     unit_code: str = "",
     period_query: str = "",
 ) -> Table:
@@ -273,10 +273,19 @@ def social_cost(
         from motcua.catalog.models import Procedure
 
         ids = [procedure_id for procedure_id, _online, _saving in figure.by_procedure]
-        names = dict(Procedure.objects.filter(pk__in=ids).values_list("pk", "name"))
+        found = Procedure.objects.filter(pk__in=ids).values_list("pk", "code", "name")
+        names = {pk: (code, name) for pk, code, name in found}
+
+    def online(procedure_id: int, count: int):
+        code = names.get(procedure_id, ("", ""))[0] if names else ""
+        if not unit_code or not code:
+            return count
+        href = drilldown_url(unit_code, "online", NUMERATOR, period_query, **{"thu-tuc": code})
+        return Link(count, href)
+
     rows = [
-        [names.get(procedure_id, str(procedure_id)), online, saving]
-        for procedure_id, online, saving in sorted(figure.by_procedure, key=lambda line: -line[2])
+        [names.get(procedure_id, ("", str(procedure_id)))[1], online(procedure_id, count), saving]
+        for procedure_id, count, saving in sorted(figure.by_procedure, key=lambda line: -line[2])
     ]
     total = figure.online_dossiers
     if unit_code:

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from motcua.stats import queries
+from motcua.dossiers.models import Channel, Dossier
+from motcua.stats import queries, services
 from motcua.stats.exports import Link
 from motcua.stats.target_data import MEASURES, load_targets, measure
 
@@ -78,3 +79,31 @@ def test_the_social_cost_total_links_to_the_online_dossiers(client, leader, doss
     listed = client.get(total.href)
     assert listed.status_code == 200
     assert listed.context["figure"] == total.value
+
+
+def test_each_procedures_online_dossiers_link_to_their_list_for_that_procedure(
+    client,
+    leader,  # noqa: F811
+    dossiers,  # noqa: F811
+):
+    Dossier.objects.filter(pk__in=[d.pk for d in dossiers]).update(channel=Channel.ONLINE)
+    services.refresh([d.pk for d in dossiers])
+    response = client.get(reverse("stats_staff:dashboard"), {"don-vi": PROVINCE})
+    table = response.context["tables"]["chi-phi"]
+    procedure = dossiers[0].procedure
+    row = next(r for r in table.rows if r[0] == procedure.name)
+    online = row[1]
+    assert isinstance(online, Link)
+    assert f"thu-tuc={procedure.code}" in online.href.replace("%2F", "/")
+    listed = client.get(online.href)
+    assert listed.status_code == 200
+    assert listed.context["figure"] == online.value == len(dossiers)
+    assert listed.context["procedure"] == procedure
+    html = listed.content.decode()
+    assert f"thủ tục {procedure.code}" in html
+    for dossier in dossiers:
+        assert dossier.code in html
+    # The other part keeps the procedure; an unknown procedure is not found.
+    assert "thu-tuc=" in listed.context["other_url"]
+    missing = client.get(online.href.replace(procedure.code, "KHONG-CO"))
+    assert missing.status_code == 404

@@ -256,15 +256,20 @@ def figure_for(card, shares, ident: str) -> Figure | None:
     return None
 
 
-def drilldown_table(unit: units.Unit, period, figure: Figure, part: str, rows) -> Table:
+def drilldown_table(
+    unit: units.Unit, period, figure: Figure, part: str, rows, *, procedure=None
+) -> Table:
     what = _("tử số") if part == tables.NUMERATOR else _("mẫu số")
+    subtitle = tables.subtitle(unit.name, period)
+    if procedure is not None:
+        subtitle = f"{subtitle} — {_('thủ tục')} {procedure.code} {procedure.name}"
     code, name = _HEADINGS.get(figure.kind, _DOSSIER_HEADINGS)
     return Table(
         name="chi-tiet",
         row_cap=exports.ROW_CAP,
         title=_("Chỉ số %(ident)s %(name)s — %(what)s")
         % {"ident": figure.ident, "name": figure.name, "what": what},
-        subtitle=tables.subtitle(unit.name, period),
+        subtitle=subtitle,
         columns=[
             Column(str(code), width=28),
             Column(str(name), width=48),
@@ -285,13 +290,29 @@ def drilldown_rows(result) -> list[list]:
     return [_cells(row) for row in result.rows]
 
 
-def all_drilldown_rows(node, period, ident: str, part: str):
+def all_drilldown_rows(node, period, ident: str, part: str, *, procedure=None):
     """Every row behind a figure for a download, read in one pass: one more than the table's
     cap, so that the file says when rows were left out."""
     for row in queries.every_row(
-        node, period, ident, tables.PARTS[part], limit=exports.ROW_CAP + 1
+        node, period, ident, tables.PARTS[part], limit=exports.ROW_CAP + 1, procedure=procedure
     ):
         yield _cells(row)
+
+
+#: The drill-down's optional procedure (its code): the figure and its list for that procedure.
+PROCEDURE_PARAM = "thu-tuc"
+
+
+def _procedure_from(request: HttpRequest):
+    from motcua.catalog.models import Procedure
+
+    code = (request.GET.get(PROCEDURE_PARAM) or "").strip()
+    if not code:
+        return None
+    procedure = Procedure.objects.filter(code=code).only("pk", "code", "name").first()
+    if procedure is None:
+        raise Http404
+    return procedure
 
 
 @never_cache
@@ -316,16 +337,24 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         "dashboard_url": f"{reverse('stats_staff:dashboard')}?"
         f"{urlencode({units.PARAM: unit.code})}&{form.query()}",
     }
+    procedure = _procedure_from(request)
+    if procedure is not None:
+        context["procedure"] = procedure
+        context["keep"].append((PROCEDURE_PARAM, procedure.code))
     if form.period is None:
         return render(request, "stats/drilldown.html", context, status=400)
     node, period = unit.agency, form.period
-    card = queries.scorecard(node, period)
-    figure = figure_for(card, queries.online_shares(node, period), ident)
+    card = queries.scorecard(node, period, procedure=procedure)
+    figure = figure_for(card, queries.online_shares(node, period, procedure=procedure), ident)
     if figure is None:
         raise Http404
     numerator = part == tables.NUMERATOR
     context["other_url"] = tables.drilldown_url(
-        unit.code, ident, tables.DENOMINATOR if numerator else tables.NUMERATOR, form.query()
+        unit.code,
+        ident,
+        tables.DENOMINATOR if numerator else tables.NUMERATOR,
+        form.query(),
+        **({PROCEDURE_PARAM: procedure.code} if procedure is not None else {}),
     )
     context["figure"] = figure.numerator if numerator else figure.denominator
     try:
@@ -333,21 +362,26 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     try:
-        result = queries.drilldown(node, period, ident, tables.PARTS[part], page=number)
+        result = queries.drilldown(
+            node, period, ident, tables.PARTS[part], page=number, procedure=procedure
+        )
     except ValueError:  # an indicator without a list behind it (1.1, 1.2 …): said so
         context.update({"item": figure, "no_list": True})
         return render(request, "stats/drilldown.html", context)
     wanted = exports.requested(request)
     if wanted is not None:
         kind, _name = wanted
-        rows = all_drilldown_rows(node, period, ident, part)
+        rows = all_drilldown_rows(node, period, ident, part, procedure=procedure)
         _audit(request, unit, period, kind, f"chi-tiet-{ident}-{part}")
-        return exports.response(drilldown_table(unit, period, figure, part, rows), kind)
+        table = drilldown_table(unit, period, figure, part, rows, procedure=procedure)
+        return exports.response(table, kind)
     context.update(
         {
             "item": figure,
             "result": result,
-            "table": drilldown_table(unit, period, figure, part, drilldown_rows(result)),
+            "table": drilldown_table(
+                unit, period, figure, part, drilldown_rows(result), procedure=procedure
+            ),
             "label": figure.numerator_label if numerator else figure.denominator_label,
         }
     )
