@@ -70,3 +70,30 @@ def test_an_unknown_unit_is_not_found_and_a_bad_period_is_explained(client):
     response = client.get(reverse("stats:public"), {"ky": "quy", "quy": "5"})
     assert response.status_code == 400
     assert "Quý phải từ 1 đến 4." in response.content.decode()
+
+
+def test_the_public_figures_are_remembered_until_a_dossier_changes(client, dossiers, commune):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.stats import services
+
+    url = reverse("stats:province", args=[PROVINCE])
+    first = client.get(url, {"ky": "nam"})
+    with CaptureQueriesContext(connection) as asked:
+        again = client.get(url, {"ky": "nam"})
+    assert "stats_rollup" not in " ".join(q["sql"] for q in asked.captured_queries)
+    assert again.content == first.content
+    assert again.context["volumes"]["received"] == 4
+    from django.utils import timezone
+    from tests.fixtures.accounts import make_citizen
+    from tests.fixtures.dossiers import dossier_in
+
+    from .test_views_dashboard import RETURNED
+
+    extra = dossier_in(
+        RETURNED, here=commune, owner=make_citizen("Đỗ Văn Hùng"), returned_at=timezone.now()
+    )
+    services.refresh([extra.pk])
+    changed = client.get(url, {"ky": "nam"})
+    assert changed.context["volumes"]["received"] == 5

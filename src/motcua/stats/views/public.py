@@ -1,6 +1,8 @@
 """Public statistics (``/thong-ke/``, ``/thong-ke/<code>/``): dossiers received, resolved
 (early, on time, late), open and the online share, for the nation and per province or
-ministry, and per agency within one; no login, no personal data, cached for a minute."""
+ministry, and per agency within one; no login, no personal data, cached for a minute by
+browsers and proxies, and the figures remembered while nothing under the unit changes
+(``stats.figures``)."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from motcua.stats import exports, queries
+from motcua.stats import exports, figures, queries
 from motcua.stats.exports import Column, Kind, Link, Table
 from motcua.units.models import Agency
 
@@ -106,8 +109,17 @@ def public(request: HttpRequest, code: str | None = None) -> HttpResponse:
     query.pop("bang", None)
     context["query"] = query.urlencode()
     if form.period is not None:
-        volumes = queries.volumes(unit.agency, form.period)
-        by_child = queries.volumes_by_child(unit.agency, form.period)
+        period = form.period
+        remembered, _at = figures.remembered(
+            "public",
+            queries.node_path(unit.agency),
+            (tuple(sorted(period.params.items())), timezone.localdate().isoformat()),
+            lambda: (
+                queries.volumes(unit.agency, period),
+                queries.volumes_by_child(unit.agency, period),
+            ),
+        )
+        volumes, by_child = remembered
 
         def link(agency) -> str:
             if unit.agency is not None:
