@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -159,13 +160,23 @@ def procedures_with(paths: list[str], period: Period) -> dict[str, dict[str, set
         .filter(_period_filter(period))
         .values("node", "procedure_id")
         .annotate(**{name: Sum(name) for name in names})
+        .values_list("node", "procedure_id", *names)
     )
     found = {path: {name: set() for name in names} for path in paths}
-    for row in rows:
-        for name in names:
-            if row[name]:
-                found[row["node"]][name].add(row["procedure_id"])
+    for node, procedure_id, *sums in _plain_rows(rows):
+        for name, value in zip(names, sums, strict=True):
+            if value:
+                found[node][name].add(procedure_id)
     return found
+
+
+def _plain_rows(queryset) -> list[tuple]:
+    """The rows of a ``values_list`` queryset as the database driver gives them, without the
+    query builder's per-value conversion (a province's ranking reads 140,000 such rows)."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _union(periods: list[Period]) -> Q:
