@@ -13,9 +13,9 @@ class StatsConfig(AppConfig):
 
         from . import handlers  # noqa: F401
         from .figures import rules_changed
-        from .models import Indicator, IndicatorSet
+        from .models import Indicator, IndicatorSet, SocialCost
 
-        for model in (IndicatorSet, Indicator):
+        for model in (IndicatorSet, Indicator, SocialCost):
             post_save.connect(rules_changed, sender=model, dispatch_uid=f"figures-{model.__name__}")
             post_delete.connect(
                 rules_changed, sender=model, dispatch_uid=f"figures-{model.__name__}-gone"

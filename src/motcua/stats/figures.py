@@ -128,5 +128,6 @@ def remembered(kind: str, node: str, parts: tuple, compute: Callable[[], T]) -> 
 
 
 def rules_changed(sender, **kwargs) -> None:
-    """Signal receiver: an indicator set or indicator was saved or deleted."""
+    """Signal receiver: an indicator set, an indicator or a social cost was saved or
+    deleted."""
     touch_all()

@@ -23,7 +23,7 @@ from tests.fixtures.accounts import make_citizen, make_staff
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.stats import figures, handlers, queries, rollups, services
-from motcua.stats.models import FigureVersion, IndicatorSet
+from motcua.stats.models import FigureVersion, IndicatorSet, SocialCost
 from motcua.units.models import Agency
 
 from .test_views_dashboard import PROVINCE, RETURNED, commune, dossiers, leader  # noqa: F401
@@ -174,7 +174,12 @@ def test_a_recount_and_an_edit_of_the_rules_change_every_figure():
     first = tokens()[figures.EVERY]
     chosen = IndicatorSet.objects.order_by("pk").first()
     chosen.save()
-    assert tokens()[figures.EVERY] != first
+    second = tokens()[figures.EVERY]
+    assert second != first
+    cost = SocialCost.objects.order_by("pk").first()
+    cost.travel += 1000
+    cost.save()
+    assert tokens()[figures.EVERY] != second
 
 
 def test_a_feedback_event_changes_the_tokens_of_its_agency(commune):  # noqa: F811
