@@ -284,7 +284,8 @@ def classify(
             "reject": "feedback.rejected",
             "transfer": "feedback.transferred",
         }
-        _emit(topic[decision], feedback, recipient=_recipient(feedback))
+        moved = {"from_path": feedback.transferred_from.path} if decision == "transfer" else {}
+        _emit(topic[decision], feedback, recipient=_recipient(feedback), **moved)
     return feedback
 
 

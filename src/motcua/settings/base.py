@@ -187,7 +187,7 @@ else:
 # Dashboard figures (stats.figures): kept while nothing under their unit changed, at most this
 # long; once dossiers changed, still shown for FRESH seconds, and while one request recomputes
 # them, to the others for at most STALE seconds (figures never more than a minute behind).
-MOTCUA_STATS_CACHE_SECONDS = env("MOTCUA_STATS_CACHE_SECONDS", 300)
+MOTCUA_STATS_CACHE_SECONDS = env("MOTCUA_STATS_CACHE_SECONDS", 60)
 MOTCUA_STATS_FRESH_SECONDS = env("MOTCUA_STATS_FRESH_SECONDS", 10)
 MOTCUA_STATS_STALE_SECONDS = env("MOTCUA_STATS_STALE_SECONDS", 45)
 

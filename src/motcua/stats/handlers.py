@@ -64,8 +64,10 @@ for _topic in ("dossier.*", "payment.*"):
 def feedback_changed(event) -> None:
     from motcua.feedback.models import Feedback
 
-    code = (event.payload or {}).get("code")
-    found = Feedback.objects.filter(code=code).values_list("agency_path", "transferred_from__path")
-    paths = found.first() or ("", None)
-    # A transferred item is counted at its new agency and no longer at the one it left.
+    payload = event.payload or {}
+    found = Feedback.objects.filter(code=payload.get("code"))
+    paths = list(found.values_list("agency_path", "transferred_from__path").first() or [""])
+    # A transferred item is counted at its new agency and no longer at the one it left (the
+    # event names it, in case the item has moved on again since).
+    paths.append(payload.get("from_path"))
     figures.touch({node for path in paths for node in nodes_of(path or "")})

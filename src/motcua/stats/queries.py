@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -173,7 +174,10 @@ def procedures_with(paths: list[str], period: Period) -> dict[str, dict[str, set
 def _plain_rows(queryset) -> list[tuple]:
     """The rows of a ``values_list`` queryset as the database driver gives them, without the
     query builder's per-value conversion (a province's ranking reads 140,000 such rows)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:  # e.g. no node asked: nothing to read
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

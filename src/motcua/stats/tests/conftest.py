@@ -119,3 +119,10 @@ def desk(place):
         for name in ("here", "other", "justice")
     }
     return Desk(place["here"], owner, admin, specialists)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): …``: what the block leaves for after the commit (new tokens of the
+    remembered figures) runs at its end, as it does once a real transaction commits."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

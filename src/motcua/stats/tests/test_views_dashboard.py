@@ -243,3 +243,8 @@ def test_a_download_reads_the_rows_in_one_pass_and_says_when_it_stops_at_the_cap
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     assert sum(d.code in text for d in dossiers) == 2
     assert "chỉ xuất 2 dòng đầu tiên" in text
+
+
+def test_a_unit_without_children_ranks_nothing(commune):
+    assert queries.ranking(commune, this_month()) == []
+    assert queries.procedures_with([], this_month()) == {}

@@ -72,7 +72,12 @@ def test_an_unknown_unit_is_not_found_and_a_bad_period_is_explained(client):
     assert "Quý phải từ 1 đến 4." in response.content.decode()
 
 
-def test_the_public_figures_are_remembered_until_a_dossier_changes(client, dossiers, commune):  # noqa: F811
+def test_the_public_figures_are_remembered_until_a_dossier_changes(
+    client,
+    dossiers,  # noqa: F811
+    commune,  # noqa: F811
+    committed,
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -94,6 +99,7 @@ def test_the_public_figures_are_remembered_until_a_dossier_changes(client, dossi
     extra = dossier_in(
         RETURNED, here=commune, owner=make_citizen("Đỗ Văn Hùng"), returned_at=timezone.now()
     )
-    services.refresh([extra.pk])
+    with committed():
+        services.refresh([extra.pk])
     changed = client.get(url, {"ky": "nam"})
     assert changed.context["volumes"]["received"] == 5

@@ -58,6 +58,17 @@ def ranking_indicator(request: HttpRequest, card) -> str:
     return wanted if wanted in idents else "total"
 
 
+def ranking_choice(request: HttpRequest, period) -> str:
+    """``xep-theo`` when it names a scored indicator of the period's rules, else "total" (so
+    that an arbitrary value is not remembered figures of its own)."""
+    from motcua.stats import definitions
+
+    wanted = request.GET.get("xep-theo") or "total"
+    chosen = definitions.set_for(period.start)
+    idents = {i.ident for i in (chosen.ordered if chosen else []) if i.scored}
+    return wanted if wanted in idents else "total"
+
+
 def figures_of(request: HttpRequest, node, period) -> tuple[dict, object]:
     """The figures of the page (remembered while nothing under ``node`` changes) and the
     moment they were computed."""
@@ -77,7 +88,7 @@ def figures_of(request: HttpRequest, node, period) -> tuple[dict, object]:
 
     parts = (
         tuple(sorted(period.params.items())),
-        request.GET.get("xep-theo") or "",
+        ranking_choice(request, period),
         timezone.localdate().isoformat(),
     )
     return figures.remembered("dashboard", queries.node_path(node), parts, compute)

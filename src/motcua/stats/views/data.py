@@ -19,7 +19,7 @@ from motcua.accounts.models import Permission
 from motcua.stats import figures, queries
 
 from . import units
-from .dashboard import trend_periods
+from .dashboard import ranking_choice, trend_periods
 from .forms import period_of
 
 
@@ -63,10 +63,10 @@ def _card(card, *, details: bool = True) -> dict:
     return found
 
 
-def _endpoint(build):
+def _endpoint(build, *, options=None):
     """A data endpoint: the unit (404 outside the reach) and the period (400 with every
     problem) checked, then ``build(unit, period, request)`` answered as JSON, or the answer
-    remembered for the same unit, period and options."""
+    remembered for the same unit, period and ``options(request, period)``."""
 
     @never_cache
     @staff_required(Permission.STATS_VIEW)
@@ -78,7 +78,7 @@ def _endpoint(build):
             return JsonResponse({"errors": problems}, status=400)
         parts = (
             tuple(sorted(period.params.items())),
-            request.GET.get("xep-theo") or "",
+            options(request, period) if options is not None else "",
             timezone.localdate().isoformat(),  # open dossiers are judged today
         )
 
@@ -93,7 +93,7 @@ def _endpoint(build):
             return json.dumps(answer(), ensure_ascii=False, cls=DjangoJSONEncoder).encode()
 
         node = queries.node_path(unit.agency)
-        body, at = figures.remembered(build.__name__, node, parts, content)
+        body, at = figures.remembered(build.__name__.lstrip("_"), node, parts, content)
         stamp = json.dumps(at.isoformat()).encode()
         # The moment goes in front of the remembered body (which is a JSON object).
         return HttpResponse(
@@ -101,7 +101,7 @@ def _endpoint(build):
             content_type="application/json",
         )
 
-    view.__name__ = build.__name__
+    view.__name__ = build.__name__.lstrip("_")
     view.__doc__ = build.__doc__
     return view
 
@@ -128,10 +128,9 @@ def trend(unit: units.Unit, period, request) -> dict:
     return {"points": points}
 
 
-@_endpoint
-def ranking(unit: units.Unit, period, request) -> dict:
+def _ranking(unit: units.Unit, period, request) -> dict:
     """The child units by total score (``xep-theo``: an indicator's id to rank by it)."""
-    indicator = request.GET.get("xep-theo") or "total"
+    indicator = ranking_choice(request, period)
     rows = []
     for position, (agency, card) in enumerate(
         queries.ranking(unit.agency, period, indicator=indicator), start=1
@@ -147,3 +146,6 @@ def ranking(unit: units.Unit, period, request) -> dict:
             }
         )
     return {"indicator": indicator, "rows": rows}
+
+
+ranking = _endpoint(_ranking, options=ranking_choice)
