@@ -170,8 +170,8 @@ def _judged(period, at) -> date:
     return period.judged_at()
 
 
-def _page(count: int, page: int) -> tuple[int, int]:
-    pages = max(1, -(-count // PER_PAGE))
+def _page(count: int, page: int, per_page: int = PER_PAGE) -> tuple[int, int]:
+    pages = max(1, -(-count // per_page))
     return min(max(1, int(page)), pages), pages
 
 
@@ -244,23 +244,26 @@ def every_row(node, period, ident: str, part: str, *, limit: int, at=None,
     """The first ``limit`` rows behind a figure, in the order of its pages, read in chunks in
     one pass (for a download: no count, no page after page)."""
     _checked(part)
+    if limit <= 0:
+        return
     judged_on = _judged(period, at)
-    if ident in ("5.1", "5.2", "5.3") or ident in _PROCEDURE_SETS:
-        page = 1
-        while limit > 0:  # lists built in memory, at most a few thousand rows
-            result = drilldown(node, period, ident, part, page=page, at=at, procedure=procedure)
-            yield from result.rows[:limit]
-            limit -= len(result.rows)
-            if not result.has_next or not result.rows:
-                return
-            page += 1
+    title = _("Tử số") if part == NUMERATOR else _("Mẫu số")
+    if ident in ("5.1", "5.2", "5.3"):  # lists built in memory: one page of ``limit`` rows
+        path = node.path if node is not None else ""
+        yield from _feedback_rows(path, period, ident, part, 1, judged_on, title, limit).rows
+        return
+    if ident in _PROCEDURE_SETS:
+        yield from _procedure_rows(
+            node, period, ident, part, 1, judged_on, title, procedure, limit
+        ).rows
         return
     facts, reason = _dossier_facts(node, period, ident, part, judged_on, procedure)
     for fact in _ordered(facts)[:limit].iterator(chunk_size=2000):
         yield _row(fact, reason, judged_on)
 
 
-def _feedback_rows(path, period, ident, part, page, judged_on, title) -> Drilldown:
+def _feedback_rows(path, period, ident, part, page, judged_on, title,
+                   per_page: int = PER_PAGE) -> Drilldown:  # fmt: skip
     try:
         from motcua.feedback.stats import feedback_items
     except ImportError:
@@ -269,9 +272,9 @@ def _feedback_rows(path, period, ident, part, page, judged_on, title) -> Drilldo
     moment = timezone.now()
     items = list(feedback_items(path, period.start, period.end, moment, part))
     count = len(items)
-    page, pages = _page(count, page)
+    page, pages = _page(count, page, per_page)
     rows = []
-    for item in items[(page - 1) * PER_PAGE : page * PER_PAGE]:
+    for item in items[(page - 1) * per_page : page * per_page]:
         get = item.get if isinstance(item, dict) else lambda k, i=item: getattr(i, k, None)
         rows.append(
             Row(
@@ -283,7 +286,7 @@ def _feedback_rows(path, period, ident, part, page, judged_on, title) -> Drilldo
                 reason=str(get("reason") or ""),
             )
         )
-    return Drilldown(ident, part, title, rows, count, page, pages, judged_on=judged_on)
+    return Drilldown(ident, part, title, rows, count, page, pages, per_page, judged_on=judged_on)
 
 
 #: Procedure-level indicators: (numerator set, denominator set, reason when in / not in).
@@ -302,7 +305,8 @@ _PROCEDURE_SETS = {
 }  # fmt: skip
 
 
-def _procedure_rows(node, period, ident, part, page, judged_on, title, procedure) -> Drilldown:
+def _procedure_rows(node, period, ident, part, page, judged_on, title, procedure,
+                    per_page: int = PER_PAGE) -> Drilldown:  # fmt: skip
     from motcua.catalog.models import Procedure
 
     from . import catalogue
@@ -317,7 +321,7 @@ def _procedure_rows(node, period, ident, part, page, judged_on, title, procedure
     chosen = bottom & sets[top_name] if part == NUMERATOR else bottom
     ids = sorted(chosen)
     count = len(ids)
-    page, pages = _page(count, page)
+    page, pages = _page(count, page, per_page)
     found = Procedure.objects.filter(pk__in=ids).order_by("sort_key")
     rows = [
         Row(
@@ -328,6 +332,6 @@ def _procedure_rows(node, period, ident, part, page, judged_on, title, procedure
             due=None,
             reason=_(yes) if p.pk in sets[top_name] else _(no),
         )
-        for p in found[(page - 1) * PER_PAGE : page * PER_PAGE]
+        for p in found[(page - 1) * per_page : page * per_page]
     ]
-    return Drilldown(ident, part, title, rows, count, page, pages, judged_on=judged_on)
+    return Drilldown(ident, part, title, rows, count, page, pages, per_page, judged_on=judged_on)

@@ -277,7 +277,7 @@ def social_cost(
         names = {pk: (code, name) for pk, code, name in found}
 
     def online(procedure_id: int, count: int):
-        code = names.get(procedure_id, ("", ""))[0] if names else ""
+        code = names.get(procedure_id, ("", ""))[0]
         if not unit_code or not code:
             return count
         href = drilldown_url(unit_code, "online", NUMERATOR, period_query, **{"thu-tuc": code})

@@ -52,9 +52,8 @@ def trend_periods(period, months: int = TREND_MONTHS) -> list:
     return list(reversed(found))
 
 
-def ranking_indicator(request: HttpRequest, card) -> str:
-    wanted = request.GET.get("xep-theo", "total")
-    idents = {i.ident for i in card.indicators if i.scored}
+def _scored(wanted: str, indicators) -> str:
+    idents = {i.ident for i in indicators if i.scored}
     return wanted if wanted in idents else "total"
 
 
@@ -63,19 +62,19 @@ def ranking_choice(request: HttpRequest, period) -> str:
     that an arbitrary value is not remembered figures of its own)."""
     from motcua.stats import definitions
 
-    wanted = request.GET.get("xep-theo") or "total"
     chosen = definitions.set_for(period.start)
-    idents = {i.ident for i in (chosen.ordered if chosen else []) if i.scored}
-    return wanted if wanted in idents else "total"
+    return _scored(request.GET.get("xep-theo") or "total", chosen.ordered if chosen else [])
 
 
 def figures_of(request: HttpRequest, node, period) -> tuple[dict, object]:
     """The figures of the page (remembered while nothing under ``node`` changes) and the
     moment they were computed."""
 
+    choice = ranking_choice(request, period)
+
     def compute() -> dict:
         card = queries.scorecard(node, period)
-        indicator = ranking_indicator(request, card)
+        indicator = _scored(choice, card.indicators)  # the unit's own scope
         return {
             "card": card,
             "trend": queries.trend(node, trend_periods(period)),
@@ -86,11 +85,7 @@ def figures_of(request: HttpRequest, node, period) -> tuple[dict, object]:
             "targets": queries.targets(node, period),
         }
 
-    parts = (
-        tuple(sorted(period.params.items())),
-        ranking_choice(request, period),
-        timezone.localdate().isoformat(),
-    )
+    parts = (tuple(sorted(period.params.items())), choice, timezone.localdate().isoformat())
     return figures.remembered("dashboard", queries.node_path(node), parts, compute)
 
 

@@ -61,16 +61,13 @@ class PeriodForm(SiteForm):
 
     def clean(self):
         data = super().clean()
-        params = {k: v for k, v in data.items() if v not in (None, "")}
-        params.setdefault("ky", self.default_kind)
-        try:
-            self.period = queries.Period.parse(params)
+        self.period, problems = _parse(data, self.default_kind)
+        if self.period is not None:
             # Shown as chosen, defaults included, other kinds' fields emptied (the data is this
             # form's own copy).
             self.data.update(dict.fromkeys(PARAMS, ""), **self.period.params)
-        except queries.PeriodError as problem:
-            for name, message in problem.problems.items():
-                self.add_error(name if name in self.fields else None, message)
+        for name, message in problems.items():
+            self.add_error(name if name in self.fields else None, message)
         return data
 
     def params(self) -> dict[str, str]:
@@ -89,15 +86,23 @@ def period_form(request, *, default_kind: str = "thang") -> PeriodForm:
     return form
 
 
-def period_of(request, *, default_kind: str = "thang") -> tuple[queries.Period | None, dict]:
-    """The period named by the GET parameters without the form (the JSON endpoints, asked
-    often): the period, or None with every problem by parameter, as the form reports them."""
-    params = {k: v.strip() for k, v in request.GET.items() if k in PARAMS and v.strip()}
+def _parse(values, default_kind: str) -> tuple[queries.Period | None, dict[str, str]]:
+    """The engine's check of the given parameters (empty ones left out, the default kind
+    filled in): the period, or None with each problem by parameter."""
+    params = {k: v for k, v in values.items() if v not in (None, "")}
     params.setdefault("ky", default_kind)
     try:
         return queries.Period.parse(params), {}
     except queries.PeriodError as problem:
-        return None, {
-            (name if name in PARAMS else "__all__"): [str(message)]
-            for name, message in problem.problems.items()
-        }
+        return None, problem.problems
+
+
+def period_of(request, *, default_kind: str = "thang") -> tuple[queries.Period | None, dict]:
+    """The period named by the GET parameters without the form (the JSON endpoints, asked
+    often): the period, or None with every problem by parameter, as the form reports them."""
+    values = {k: v.strip() for k, v in request.GET.items() if k in PARAMS}
+    period, problems = _parse(values, default_kind)
+    return period, {
+        (name if name in PARAMS else "__all__"): [str(message)]
+        for name, message in problems.items()
+    }
