@@ -1,8 +1,9 @@
 """Filing a dossier under load, against a baseline that writes one row, on the same stack.
 
 On PostgreSQL, in a fresh database with the real catalogue and 1,000,000 dossiers already
-stored, a gunicorn server (production-like: the outbox is left to a worker) receives from 32
-concurrent clients, each logged in as a level-2 citizen:
+stored, a gunicorn server (production-like: the outbox is left to a worker, the cache and so
+the sessions' reads on Redis, ``BENCH_CACHE_URL``) receives from 32 concurrent clients, each
+logged in as a level-2 citizen:
 
 - the baseline: ``POST /_bench/insert/`` — middleware, session, login check, CSRF and one
   transaction inserting one row;
@@ -38,6 +39,7 @@ PER_CLIENT = int(os.environ.get("BENCH_REQUESTS", 60))  # timed requests per cli
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))  # baseline and submission phases alternate
 WARMUP = 3
 WORKERS = int(os.environ.get("BENCH_WORKERS", 4))
+CACHE = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/13")
 PROCEDURE = "1.001193"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -186,6 +188,7 @@ def start_server(port: int) -> subprocess.Popen:
             "MOTCUA_BENCH_ENDPOINTS": "true",
             "MOTCUA_LOG_LEVEL": "WARNING",
             "MOTCUA_VAR_DIR": str(ROOT / "var" / "bench"),
+            "MOTCUA_CACHE_URL": CACHE,
         }
     )
     server = subprocess.Popen(
@@ -281,6 +284,9 @@ def main() -> None:
     seconds = store_dossiers(STORED)
     print(f"stored dossiers: {Dossier.objects.count():,} in {seconds:.0f} s")
     clients = prepare_clients(CLIENTS, WARMUP + PER_CLIENT // ROUNDS * ROUNDS)
+    import redis
+
+    redis.Redis.from_url(CACHE).flushdb()  # no session nor figure left from an earlier run
     port = free_port()
     server = start_server(port)
     base_lat: list[float] = []

@@ -2,8 +2,9 @@
 (``portal=`` passed to ``authenticate()``), so a staff password typed on the citizens' page, or
 a citizen's on the staff page, is simply wrong.
 
-All subclass Django's ModelBackend for ``get_user`` and permission checks; django-axes' backend
-comes first in ``AUTHENTICATION_BACKENDS`` and counts every failure.
+All subclass Django's ModelBackend for permission checks, through ``AccountBackend`` whose
+``get_user`` (on every request of a signed-in session) reads the account with a statement built
+once; django-axes' backend comes first in ``AUTHENTICATION_BACKENDS`` and counts every failure.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from motcua.core import rows
+
 from .contacts import EMAIL, parse_contact
 from .models import AccountType, User
 
@@ -19,7 +22,13 @@ CITIZEN_PORTAL = "citizen"
 STAFF_PORTAL = "staff"
 
 
-class EidBackend(ModelBackend):
+class AccountBackend(ModelBackend):
+    def get_user(self, user_id):
+        user = rows.by_pk(User, user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class EidBackend(AccountBackend):
     """The backend an e-ID login is recorded with. It checks no password: the e-ID provider
     authenticated the person, and ``accounts.views`` logs them in after verifying the token."""
 
@@ -27,7 +36,7 @@ class EidBackend(ModelBackend):
         return None
 
 
-class ContactBackend(ModelBackend):
+class ContactBackend(AccountBackend):
     """A local citizen account: its verified phone number or e-mail address, and a password."""
 
     def authenticate(self, request, username=None, password=None, portal=None, **kwargs):
@@ -47,7 +56,7 @@ class ContactBackend(ModelBackend):
         return None
 
 
-class StaffBackend(ModelBackend):
+class StaffBackend(AccountBackend):
     """A staff account: username and password (the second factor follows in the view)."""
 
     def authenticate(self, request, username=None, password=None, portal=None, **kwargs):

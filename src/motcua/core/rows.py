@@ -1,4 +1,4 @@
-"""Inserting a row with a statement built once per model, for the rows every change writes.
+"""Statements built once per model, for the rows every request reads or every change writes.
 
 Each dossier change writes its timeline event, its audit entry and its outbox event. Through
 ``Model.save()`` the ORM compiles a fresh INSERT for each of them, which costs more than the
@@ -8,10 +8,19 @@ model and database, then only binds the values: the same columns, the same conve
 
 No ``pre_save``/``post_save`` signals are sent: use it only for append-only models that have
 no receivers (audit entries, outbox events, dossier events).
+
+Inside ``with together():`` the inserts are held and written when the block ends, in one
+statement on PostgreSQL (one round trip instead of one each: a filing writes three such rows);
+the rows get their primary keys then.
+
+``one(model, key, value)`` and ``by_pk(model, pk)`` read one row the same way (the signed-in
+account, read on every request; the draft being filed, locked), with the fields' own
+conversions from the database; ``update(instance, fields)`` writes fields of a saved row.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.db import connections, models, router
@@ -19,6 +28,9 @@ from django.db import connections, models, router
 M = TypeVar("M", bound=models.Model)
 
 _STATEMENTS: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
+_READS: dict[tuple, tuple[str, list[str], list[tuple]]] = {}
+_UPDATES: dict[tuple, tuple[str, list[models.Field]]] = {}
+_TOGETHER: dict[tuple, str] = {}
 
 
 def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.Field], bool]:
@@ -43,23 +55,146 @@ def _statement(model: type[models.Model], alias: str) -> tuple[str, list[models.
 
 
 def insert(instance: M) -> M:
-    """Write ``instance`` as a new row (in the current transaction) and return it saved."""
+    """Write ``instance`` as a new row (in the current transaction) and return it saved; inside
+    ``together()``, when the block ends."""
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
     connection = connections[alias]
     sql, fields, returning = _statement(model, alias)
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    auto = model._meta.auto_field
+    held = getattr(connection, "_motcua_held_rows", None)
+    if held is not None:
+        held.append((instance, values))
+        return instance
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        if returning:
-            setattr(instance, auto.attname, cursor.fetchone()[0])
-        elif auto is not None:
-            setattr(
-                instance,
-                auto.attname,
-                connection.ops.last_insert_id(cursor, model._meta.db_table, auto.column),
-            )
+        _saved(instance, alias, cursor.fetchone()[0] if returning else None, cursor)
+    return instance
+
+
+def _saved(instance: models.Model, alias: str, pk, cursor) -> None:
+    meta = instance._meta
+    auto = meta.auto_field
+    if auto is not None:
+        if pk is None:
+            pk = connections[alias].ops.last_insert_id(cursor, meta.db_table, auto.column)
+        setattr(instance, auto.attname, pk)
     instance._state.adding = False
     instance._state.db = alias
-    return instance
+
+
+@contextmanager
+def together(alias: str = "default"):
+    """Hold the ``insert()`` calls of the block and write them when it ends (see the module)."""
+    connection = connections[alias]
+    if getattr(connection, "_motcua_held_rows", None) is not None:  # already inside one
+        yield
+        return
+    connection._motcua_held_rows = held = []
+    try:
+        yield
+    finally:
+        connection._motcua_held_rows = None
+    if held:
+        _write_held(connection, alias, held)
+
+
+def _write_held(connection, alias: str, held: list) -> None:
+    if connection.vendor != "postgresql" or len(held) == 1:
+        for instance, values in held:
+            sql, _fields, returning = _statement(type(instance), alias)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, values)
+                _saved(instance, alias, cursor.fetchone()[0] if returning else None, cursor)
+        return
+    models_key = (alias, tuple(type(instance) for instance, _values in held))
+    if models_key not in _TOGETHER:
+        parts, reads = [], []
+        for index, (instance, _values) in enumerate(held):
+            sql, _fields, returning = _statement(type(instance), alias)
+            parts.append(f"r{index} AS ({sql})")
+            auto = instance._meta.auto_field
+            if returning:
+                column = connection.ops.quote_name(auto.column)
+                reads.append(f"(SELECT {column} FROM r{index})")  # noqa: S608 (metadata)
+            else:
+                reads.append("NULL")
+        _TOGETHER[models_key] = "WITH {} SELECT {}".format(", ".join(parts), ", ".join(reads))
+    with connection.cursor() as cursor:
+        cursor.execute(_TOGETHER[models_key], [v for _instance, values in held for v in values])
+        keys = cursor.fetchone()
+    for (instance, _values), pk in zip(held, keys, strict=True):
+        _saved(instance, alias, pk, None)
+
+
+def _read_statement(model: type[models.Model], alias: str, key: str, lock: bool):
+    cache_key = (model, alias, key, lock)
+    if cache_key not in _READS:
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        meta = model._meta
+        fields = list(meta.concrete_fields)
+        sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
+            ", ".join(quote(f.column) for f in fields),
+            quote(meta.db_table),
+            quote(meta.get_field(key).column),
+        )
+        if lock and connection.features.has_select_for_update:
+            sql += " FOR UPDATE"
+        converters = []
+        for index, field in enumerate(fields):
+            column = field.get_col(meta.db_table)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if found:
+                converters.append((index, column, found))
+        _READS[cache_key] = (sql, [f.attname for f in fields], converters)
+    return _READS[cache_key]
+
+
+def one(model: type[M], key: str, value, *, lock: bool = False) -> M | None:
+    """The row of ``model`` whose unique field ``key`` is ``value``, or None; ``lock``: locked
+    until the transaction ends (``SELECT … FOR UPDATE``)."""
+    alias = router.db_for_write(model) if lock else router.db_for_read(model)
+    connection = connections[alias]
+    sql, names, converters = _read_statement(model, alias, key, lock)
+    field = model._meta.get_field(key)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, column, functions in converters:
+        for convert in functions:
+            values[index] = convert(values[index], column, connection)
+    return model.from_db(alias, names, values)
+
+
+def by_pk(model: type[M], pk) -> M | None:
+    """The row of ``model`` with primary key ``pk``, or None."""
+    return one(model, model._meta.pk.name, pk)
+
+
+def update(instance: models.Model, field_names: list[str]) -> None:
+    """Write ``field_names`` of a saved ``instance`` (``auto_now`` fields refreshed), as
+    ``save(update_fields=…)`` would, with a statement built once per model and fields. No
+    signals are sent: only for models that have no receivers."""
+    model = type(instance)
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    key = (model, alias, tuple(field_names))
+    if key not in _UPDATES:
+        quote = connection.ops.quote_name
+        meta = model._meta
+        fields = [meta.get_field(name) for name in field_names]
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
+            quote(meta.db_table),
+            ", ".join(f"{quote(f.column)} = %s" for f in fields),
+            quote(meta.pk.column),
+        )
+        _UPDATES[key] = (sql, fields)
+    sql, fields = _UPDATES[key]
+    values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    values.append(model._meta.pk.get_db_prep_value(instance.pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)

@@ -398,11 +398,15 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False  # no banner on every command; lockouts still reach the audit log
 
 # Sessions end after MOTCUA_SESSION_IDLE_MINUTES without a request (sliding expiry: the cookie
-# and the stored session are renewed on every request). The cookie is HttpOnly and SameSite=Lax
-# (above); Secure in production.
+# is renewed on every request, the stored session at most once a minute, see
+# motcua.accounts.session_engines). The cookie is HttpOnly and SameSite=Lax (above); Secure in
+# production. With a shared cache (Redis) sessions are read from it, written to both.
 MOTCUA_SESSION_IDLE_MINUTES = env("MOTCUA_SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = MOTCUA_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "motcua.accounts.session_engines" + (
+    ".cached" if CACHES["default"]["BACKEND"].endswith("RedisCache") else ""
+)
 # --- end Security ----------------------------------------------------------------------------
 
 # --- Working days: office hours for deadlines (motcua.core.calendar) ------------------------

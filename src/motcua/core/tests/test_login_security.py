@@ -124,6 +124,79 @@ def test_the_session_expires_after_the_idle_timeout_and_slides_on_each_request(
     assert renewed == later + timedelta(seconds=idle)
 
 
+def test_an_untouched_session_is_written_again_only_once_a_minute(client, staff, monkeypatch):
+    from motcua.accounts.session_engines import RENEW_SECONDS
+
+    login_staff(client, staff)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    stored = Session.objects.get(session_key=key).expire_date
+    start = timezone.now()
+
+    def at(seconds):
+        moment = start + timedelta(seconds=seconds)
+        monkeypatch.setattr(session_base.timezone, "now", lambda: moment)
+
+    # Within the minute: the cookie is renewed, the stored row is not written.
+    at(RENEW_SECONDS - 5)
+    response = client.get("/healthz")
+    assert int(response.cookies[settings.SESSION_COOKIE_NAME]["max-age"]) == (
+        settings.SESSION_COOKIE_AGE
+    )
+    assert Session.objects.get(session_key=key).expire_date == stored
+    # A session whose data changed is written at once.
+    session = client.session
+    session["motcua_test"] = "đã đổi"
+    session.save()
+    changed = Session.objects.get(session_key=key)
+    assert changed.get_decoded()["motcua_test"] == "đã đổi"
+    # A minute after its last write, the next request writes it again, the expiry moved on.
+    at(2 * RENEW_SECONDS + 1)
+    client.get("/healthz")
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed == start + timedelta(seconds=2 * RENEW_SECONDS + 1 + settings.SESSION_COOKIE_AGE)
+    assert renewed > changed.expire_date
+
+
+def test_sessions_are_read_from_a_shared_cache_and_end_everywhere(settings, staff):
+    """With Redis as the cache, a session is read from it; its end reaches the database too."""
+    import uuid
+
+    import redis
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from motcua.accounts.session_engines.cached import SessionStore
+
+    location = "redis://127.0.0.1:6379/11"
+    redis.Redis.from_url(location).ping()  # Redis runs on the machine (make browser)
+    prefix = f"test-{uuid.uuid4().hex[:8]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    try:
+        session = SessionStore()
+        session["_auth_user_id"] = str(staff.pk)
+        session.create()
+        caches["default"].close()  # as another process would: a new connection
+        with CaptureQueriesContext(connection) as queries:
+            assert SessionStore(session.session_key)["_auth_user_id"] == str(staff.pk)
+        assert len(queries) == 0
+        assert Session.objects.filter(session_key=session.session_key).exists()
+        ended = SessionStore(session.session_key)
+        ended.flush()  # logout
+        assert not Session.objects.filter(session_key=session.session_key).exists()
+        assert "_auth_user_id" not in SessionStore(session.session_key)
+    finally:
+        client = redis.Redis.from_url(location)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
 def test_one_address_trying_many_names_is_stopped(client, settings):
     settings.MOTCUA_LOGIN_IP_FAILURE_LIMIT = 6
     for n in range(6):
