@@ -4,6 +4,9 @@ The sequence is per agency and per day (Asia/Ho_Chi_Minh), from ``MOTCUA_DOSSIER
 (default 1), on a counter row that is locked while the number is taken: two submissions at
 once never get the same code. Gaps are tolerated (a rolled-back transaction gives its number
 back only if nothing after it committed). Past 9999 a day the number simply grows a digit.
+
+``write_with_code`` takes the number and writes the dossier's row with its code in one
+statement on PostgreSQL (a filing's every round trip counts), in two elsewhere.
 """
 
 from __future__ import annotations
@@ -14,26 +17,67 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from .models import DossierCodeCounter
+from motcua.core import rows
+
+from .models import Dossier, DossierCodeCounter
+
+_WRITES: dict[tuple[str, ...], tuple[str, list]] = {}
+
+
+def _take() -> str:
+    """The upsert that creates the day's counter or increments it, holding the row's lock
+    until the transaction ends (PostgreSQL and SQLite both); parameters agency, day, start."""
+    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
+    return (
+        f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+    )
+
+
+def _start() -> int:
+    return int(getattr(settings, "MOTCUA_DOSSIER_SEQUENCE_START", 1))
 
 
 def next_code(agency, when: datetime) -> str:
-    """Take the next number of ``agency`` for the day of ``when``; call inside a transaction.
-
-    One statement: an upsert that creates the day's counter or increments it, holding the
-    row's lock until the transaction ends (PostgreSQL and SQLite both)."""
+    """Take the next number of ``agency`` for the day of ``when``; call inside a transaction."""
     day = timezone.localtime(when).date()
-    start = int(getattr(settings, "MOTCUA_DOSSIER_SEQUENCE_START", 1))
-    table = connection.ops.quote_name(DossierCodeCounter._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, %s) "  # noqa: S608
-            "ON CONFLICT (agency_id, day) DO UPDATE SET last = "
-            f"{table}.last + 1 RETURNING last",
-            [agency.pk, day, start],
-        )
+        cursor.execute(_take(), [agency.pk, day, _start()])
         number = cursor.fetchone()[0]
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+def write_with_code(dossier: Dossier, agency, when: datetime, field_names: list[str]) -> str:
+    """Take the next number of ``agency`` for the day of ``when``, set ``dossier.code`` and
+    write the dossier's ``field_names`` with it (as ``core.rows.update``); returns the code."""
+    if connection.vendor != "postgresql":
+        dossier.code = next_code(agency, when)
+        rows.update(dossier, [*field_names, "code"])
+        return dossier.code
+    names = tuple(name for name in field_names if name != "code")
+    if names not in _WRITES:
+        quote = connection.ops.quote_name
+        meta = Dossier._meta
+        fields = [meta.get_field(name) for name in names]
+        table = quote(meta.db_table)
+        code = quote(meta.get_field("code").column)
+        # The number padded to four digits, longer past 9999 (as ``next_code``).
+        number = "lpad(n.last::text, greatest(4, length(n.last::text)), '0')"
+        _WRITES[names] = (
+            f"WITH n AS ({_take()}) UPDATE {table} SET "  # noqa: S608 (names from metadata)
+            + ", ".join(f"{quote(f.column)} = %s" for f in fields)
+            + f", {code} = %s || {number} FROM n WHERE {table}.{quote(meta.pk.column)} = %s "
+            f"RETURNING {table}.{code}",
+            fields,
+        )
+    sql, fields = _WRITES[names]
+    day = timezone.localtime(when).date()
+    values = [f.get_db_prep_save(f.pre_save(dossier, False), connection) for f in fields]
+    params = [agency.pk, day, _start(), *values, f"{agency.code}-{day:%y%m%d}-", dossier.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        dossier.code = cursor.fetchone()[0]
+    return dossier.code
 
 
 def parse_code(code: str) -> tuple[str, str, str] | None:

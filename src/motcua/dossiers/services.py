@@ -8,6 +8,7 @@ or a retry after a timeout make one dossier with one code.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -26,7 +27,7 @@ from motcua.forms.selectors import form_for
 from motcua.units import selectors as units
 
 from . import routing
-from .codes import next_code
+from .codes import next_code, write_with_code
 from .models import ApplicantType, Channel, Dossier, DossierDocument, DossierEvent, Status
 
 log = structlog.get_logger(__name__)
@@ -268,17 +269,27 @@ def _problems(dossier: Dossier, locked, states: dict[str, tuple[str, str]]) -> l
     return found
 
 
-def _attachment_states(dossier_id: int) -> dict[str, tuple[str, str]]:
-    """Slot → (scan status, file name) of what is attached, read without building objects
-    (the submission needs no more)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT d.slot, f.scan_status, f.original_name FROM dossiers_dossierdocument d "
-            "JOIN documents_storedfile f ON f.id = d.file_id "
-            "WHERE d.dossier_id = %s AND d.removed_at IS NULL",
-            [dossier_id],
-        )
-        return {slot: (scan, name) for slot, scan, name in cursor.fetchall()}
+def _attachments_column() -> str:
+    """A scalar subquery: the JSON list of [slot, scan status, file name] of what is attached
+    to the dossier given as parameter (the submission needs no more of them)."""
+    aggregate, array = (
+        ("json_agg", "json_build_array")
+        if connection.vendor == "postgresql"
+        else ("json_group_array", "json_array")
+    )
+    # Only the vendor's function names are written in; the dossier is a parameter.
+    return (
+        f"(SELECT {aggregate}({array}(d.slot, f.scan_status, f.original_name)) "  # noqa: S608
+        "FROM dossiers_dossierdocument d JOIN documents_storedfile f ON f.id = d.file_id "
+        "WHERE d.dossier_id = %s AND d.removed_at IS NULL)"
+    )
+
+
+def _attachment_states(value) -> dict[str, tuple[str, str]]:
+    """Slot → (scan status, file name), from the column above."""
+    if isinstance(value, str):
+        value = json.loads(value)
+    return {slot: (scan, name) for slot, scan, name in value or []}
 
 
 def _page_of(dossier: Dossier, key: str) -> str:
@@ -289,8 +300,8 @@ def _page_of(dossier: Dossier, key: str) -> str:
 def lock_own_draft(public_id, *, owner) -> Dossier | None:
     """The dossier ``owner`` started, row-locked until the transaction ends, with what filing
     reads of it attached: its e-form version, the procedure's facts and its place (reference
-    data held per process, see ``motcua.core.memo``) and the applicant with their number.
-    None when it is not theirs."""
+    data held per process, see ``motcua.core.memo``), the applicant with their number, and
+    ``attachment_states`` (slot → (scan status, file name)). None when it is not theirs."""
     dossier = _locked_row(public_id, owner.pk)
     if dossier is None:
         return None
@@ -298,10 +309,15 @@ def lock_own_draft(public_id, *, owner) -> Dossier | None:
 
     attach_reference_data(dossier)
     if dossier.applicant_person_id:
-        person = _applicant(dossier.applicant_person_id)
+        person = _applicant(dossier.applicant_person_id, dossier.pk)
         if person.commune_id:
             person.commune = units.commune(person.commune_id)
         dossier.applicant_person = person
+        dossier.attachment_states = _attachment_states(person.attachment_states)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {_attachments_column()}", [dossier.pk])
+            dossier.attachment_states = _attachment_states(cursor.fetchone()[0])
     return dossier
 
 
@@ -317,14 +333,19 @@ def _locked_row(public_id, owner_id: int) -> Dossier | None:
     return dossier if dossier is not None and dossier.submitted_by_id == owner_id else None
 
 
-def _applicant(person_id: int) -> Person:
-    """The person with their active personal identification number (``pid_number``)."""
-    sql = (
-        "SELECT p.*, (SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = p.id "
-        "AND i.kind = %s AND i.is_active = %s ORDER BY i.id LIMIT 1) AS active_pid_number "
-        "FROM accounts_person p WHERE p.id = %s"
+def _applicant(person_id: int, dossier_id: int) -> Person:
+    """The person with their active personal identification number (``pid_number``), and the
+    dossier's attachments (``attachment_states``, see above): one statement."""
+    number = (
+        "(SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = p.id "
+        "AND i.kind = %s AND i.is_active = %s ORDER BY i.id LIMIT 1)"
     )
-    return next(iter(Person.objects.raw(sql, [IdentityDocument.Kind.PID, True, person_id])))
+    sql = (  # every value a parameter
+        f"SELECT p.*, {number} AS active_pid_number, "  # noqa: S608
+        f"{_attachments_column()} AS attachment_states FROM accounts_person p WHERE p.id = %s"
+    )
+    params = [IdentityDocument.Kind.PID, True, dossier_id, person_id]
+    return next(iter(Person.objects.raw(sql, params)))
 
 
 def locked_values(dossier: Dossier, *, actor) -> dict:
@@ -351,7 +372,7 @@ def submit(public_id, *, actor, request=None) -> Dossier:
     if not dossier.is_draft:
         return dossier
     locked = locked_values(dossier, actor=actor)
-    found = _problems(dossier, locked, _attachment_states(dossier.pk))
+    found = _problems(dossier, locked, dossier.attachment_states)
     if found:
         raise SubmissionIncomplete(found)
     person = dossier.applicant_person if dossier.applicant_person_id else None
@@ -379,10 +400,9 @@ def submit(public_id, *, actor, request=None) -> Dossier:
     dossier.applicant_pid_hash = lookup_hash(str(answers.get("applicant_pid") or ""))
     dossier.applicant_phone_hash = lookup_hash(str(answers.get("applicant_phone") or ""))
     dossier.return_method = str(answers.get("return_method") or "")[:10]
-    # The number last: the agency's counter row stays locked only for the writes below.
-    dossier.code = next_code(route.receiving, now)
     dossier.expires_at = None
-    rows.update(dossier, SUBMITTED_FIELDS)
+    # The number last: the agency's counter row stays locked only for the writes below.
+    write_with_code(dossier, route.receiving, now, SUBMITTED_FIELDS)
     with rows.together():  # the timeline, audit and outbox rows in one statement
         _timeline(
             dossier=dossier,
@@ -414,8 +434,7 @@ def submit(public_id, *, actor, request=None) -> Dossier:
 SUBMITTED_FIELDS = [
     "data", "status", "channel", "submitted_at", "receiving_agency", "resolving_agency",
     "agency_path", "province", "commune", "cross_boundary", "appointment_at", "applicant_name",
-    "applicant_pid_hash", "applicant_phone_hash", "return_method", "code", "expires_at",
-    "updated_at",
+    "applicant_pid_hash", "applicant_phone_hash", "return_method", "expires_at", "updated_at",
 ]  # fmt: skip
 
 

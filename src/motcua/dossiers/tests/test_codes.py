@@ -71,3 +71,43 @@ def test_concurrent_submissions_never_share_a_code():
     assert len(codes) == 400
     assert len(set(codes)) == 400
     assert sorted(int(code.rsplit("-", 1)[1]) for code in codes) == list(range(1, 401))
+
+
+@pytest.mark.django_db
+def test_a_draft_is_written_with_its_code_in_the_same_format(settings):
+    from django.utils import timezone
+
+    from motcua.accounts.models import User
+    from motcua.catalog.models import Procedure
+    from motcua.dossiers.codes import write_with_code
+    from motcua.dossiers.models import Dossier, Status
+    from motcua.forms.selectors import form_for
+
+    agency = Agency.objects.get(code="000.00.04.H36")
+    owner = User.objects.create(username="code-owner")
+    procedure = Procedure.objects.get(code="1.001193")
+    form = form_for(procedure, agency.province)
+    fields = ["status", "applicant_name", "updated_at"]
+    day = datetime(2031, 3, 4, 9, 0, tzinfo=VN)  # a day no other test uses
+    settings.MOTCUA_DOSSIER_SEQUENCE_START = 9998
+    codes = []
+    for n in range(3):
+        draft = Dossier.objects.create(procedure=procedure, form=form, submitted_by=owner)
+        before = draft.updated_at
+        draft.status, draft.applicant_name = Status.SUBMITTED, f"Người nộp {n}"
+        codes.append(write_with_code(draft, agency, day, fields))
+        stored = Dossier.objects.get(pk=draft.pk)
+        assert (stored.code, stored.status, stored.applicant_name) == (
+            draft.code,
+            Status.SUBMITTED,
+            f"Người nộp {n}",
+        )
+        assert stored.updated_at > before
+        assert stored.updated_at <= timezone.now()
+    # Four digits, then the number simply grows one (as next_code).
+    assert codes == [
+        "000.00.04.H36-310304-9998",
+        "000.00.04.H36-310304-9999",
+        "000.00.04.H36-310304-10000",
+    ]
+    assert next_code(agency, day) == "000.00.04.H36-310304-10001"
