@@ -28,7 +28,7 @@ from django.db import connections, models, router
 M = TypeVar("M", bound=models.Model)
 
 _STATEMENTS: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
-_READS: dict[tuple, tuple[str, list[str], list[tuple]]] = {}
+_READS: dict[tuple, Reader] = {}
 _UPDATES: dict[tuple, tuple[str, list[models.Field]]] = {}
 _TOGETHER: dict[tuple, str] = {}
 
@@ -127,28 +127,41 @@ def _write_held(connection, alias: str, held: list) -> None:
         _saved(instance, alias, pk, None)
 
 
-def _read_statement(model: type[models.Model], alias: str, key: str, lock: bool):
-    cache_key = (model, alias, key, lock)
-    if cache_key not in _READS:
+class Reader:
+    """A model's columns for a hand-written SELECT (``columns``, qualified by the table), and
+    the instance built from the first ``width`` values of a row, with the fields' conversions
+    from the database."""
+
+    def __init__(self, model: type[models.Model], alias: str):
         connection = connections[alias]
         quote = connection.ops.quote_name
         meta = model._meta
         fields = list(meta.concrete_fields)
-        sql = "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
-            ", ".join(quote(f.column) for f in fields),
-            quote(meta.db_table),
-            quote(meta.get_field(key).column),
-        )
-        if lock and connection.features.has_select_for_update:
-            sql += " FOR UPDATE"
-        converters = []
+        table = quote(meta.db_table)
+        self.model, self.alias, self.connection = model, alias, connection
+        self.columns = ", ".join(f"{table}.{quote(f.column)}" for f in fields)
+        self.names = [f.attname for f in fields]
+        self.width = len(fields)
+        self.converters = []
         for index, field in enumerate(fields):
             column = field.get_col(meta.db_table)
             found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
             if found:
-                converters.append((index, column, found))
-        _READS[cache_key] = (sql, [f.attname for f in fields], converters)
-    return _READS[cache_key]
+                self.converters.append((index, column, found))
+
+    def build(self, row) -> models.Model:
+        values = list(row[: self.width])
+        for index, column, functions in self.converters:
+            for convert in functions:
+                values[index] = convert(values[index], column, self.connection)
+        return self.model.from_db(self.alias, self.names, values)
+
+
+def reader(model: type[models.Model], alias: str = "default") -> Reader:
+    key = (model, alias)
+    if key not in _READS:
+        _READS[key] = Reader(model, alias)
+    return _READS[key]
 
 
 def one(model: type[M], key: str, value, *, lock: bool = False) -> M | None:
@@ -156,18 +169,17 @@ def one(model: type[M], key: str, value, *, lock: bool = False) -> M | None:
     until the transaction ends (``SELECT … FOR UPDATE``)."""
     alias = router.db_for_write(model) if lock else router.db_for_read(model)
     connection = connections[alias]
-    sql, names, converters = _read_statement(model, alias, key, lock)
-    field = model._meta.get_field(key)
+    read = reader(model, alias)
+    meta = model._meta
+    field = meta.get_field(key)
+    quote = connection.ops.quote_name
+    sql = f"SELECT {read.columns} FROM {quote(meta.db_table)} WHERE {quote(field.column)} = %s"  # noqa: S608
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
     with connection.cursor() as cursor:
         cursor.execute(sql, [field.get_db_prep_value(value, connection)])
         row = cursor.fetchone()
-    if row is None:
-        return None
-    values = list(row)
-    for index, column, functions in converters:
-        for convert in functions:
-            values[index] = convert(values[index], column, connection)
-    return model.from_db(alias, names, values)
+    return None if row is None else read.build(row)
 
 
 def by_pk(model: type[M], pk) -> M | None:

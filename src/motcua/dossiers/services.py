@@ -336,16 +336,21 @@ def _locked_row(public_id, owner_id: int) -> Dossier | None:
 def _applicant(person_id: int, dossier_id: int) -> Person:
     """The person with their active personal identification number (``pid_number``), and the
     dossier's attachments (``attachment_states``, see above): one statement."""
+    read = rows.reader(Person)
     number = (
-        "(SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = p.id "
+        "(SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = accounts_person.id "
         "AND i.kind = %s AND i.is_active = %s ORDER BY i.id LIMIT 1)"
     )
     sql = (  # every value a parameter
-        f"SELECT p.*, {number} AS active_pid_number, "  # noqa: S608
-        f"{_attachments_column()} AS attachment_states FROM accounts_person p WHERE p.id = %s"
+        f"SELECT {read.columns}, {number}, {_attachments_column()} "  # noqa: S608
+        "FROM accounts_person WHERE accounts_person.id = %s"
     )
-    params = [IdentityDocument.Kind.PID, True, dossier_id, person_id]
-    return next(iter(Person.objects.raw(sql, params)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [IdentityDocument.Kind.PID, True, dossier_id, person_id])
+        row = cursor.fetchone()
+    person = read.build(row)
+    person.active_pid_number, person.attachment_states = row[read.width :]
+    return person
 
 
 def locked_values(dossier: Dossier, *, actor) -> dict:
