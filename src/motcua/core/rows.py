@@ -129,8 +129,8 @@ def _write_held(connection, alias: str, held: list) -> None:
 
 class Reader:
     """A model's columns for a hand-written SELECT (``columns``, qualified by the table), and
-    the instance built from the first ``width`` values of a row, with the fields' conversions
-    from the database."""
+    the instance built from the ``width`` values of a row from ``start``, with the fields'
+    conversions from the database."""
 
     def __init__(self, model: type[models.Model], alias: str):
         connection = connections[alias]
@@ -149,8 +149,8 @@ class Reader:
             if found:
                 self.converters.append((index, column, found))
 
-    def build(self, row) -> models.Model:
-        values = list(row[: self.width])
+    def build(self, row, start: int = 0) -> models.Model:
+        values = list(row[start : start + self.width])
         for index, column, functions in self.converters:
             for convert in functions:
                 values[index] = convert(values[index], column, self.connection)

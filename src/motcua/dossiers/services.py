@@ -271,17 +271,17 @@ def _problems(dossier: Dossier, locked, states: dict[str, tuple[str, str]]) -> l
 
 def _attachments_column() -> str:
     """A scalar subquery: the JSON list of [slot, scan status, file name] of what is attached
-    to the dossier given as parameter (the submission needs no more of them)."""
+    to the dossier of the row (the submission needs no more of them)."""
     aggregate, array = (
         ("json_agg", "json_build_array")
         if connection.vendor == "postgresql"
         else ("json_group_array", "json_array")
     )
-    # Only the vendor's function names are written in; the dossier is a parameter.
+    # Only the vendor's function names are written in.
     return (
         f"(SELECT {aggregate}({array}(d.slot, f.scan_status, f.original_name)) "  # noqa: S608
         "FROM dossiers_dossierdocument d JOIN documents_storedfile f ON f.id = d.file_id "
-        "WHERE d.dossier_id = %s AND d.removed_at IS NULL)"
+        "WHERE d.dossier_id = dossiers_dossier.id AND d.removed_at IS NULL)"
     )
 
 
@@ -301,56 +301,53 @@ def lock_own_draft(public_id, *, owner) -> Dossier | None:
     """The dossier ``owner`` started, row-locked until the transaction ends, with what filing
     reads of it attached: its e-form version, the procedure's facts and its place (reference
     data held per process, see ``motcua.core.memo``), the applicant with their number, and
-    ``attachment_states`` (slot → (scan status, file name)). None when it is not theirs."""
-    dossier = _locked_row(public_id, owner.pk)
-    if dossier is None:
+    ``attachment_states`` (slot → (scan status, file name)). None when it is not theirs.
+
+    One statement, written out (filing runs it on every submission, and compiling the ORM's
+    query costs more than the database's work): the row found by its unique public id alone
+    (with the owner in the condition the planner may walk the owner's every dossier), the
+    owner checked after: another's row is released when the transaction fails."""
+    sql, dossiers, people = _locking_statement()
+    key = Dossier._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [IdentityDocument.Kind.PID, True, key])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    dossier = dossiers.build(row)
+    if dossier.submitted_by_id != owner.pk:
         return None
     from .selectors import attach_reference_data
 
     attach_reference_data(dossier)
+    number, attachments = row[dossiers.width + people.width :]
     if dossier.applicant_person_id:
-        person = _applicant(dossier.applicant_person_id, dossier.pk)
+        person = people.build(row, dossiers.width)
+        person.active_pid_number = number
         if person.commune_id:
             person.commune = units.commune(person.commune_id)
         dossier.applicant_person = person
-        dossier.attachment_states = _attachment_states(person.attachment_states)
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {_attachments_column()}", [dossier.pk])
-            dossier.attachment_states = _attachment_states(cursor.fetchone()[0])
+    dossier.attachment_states = _attachment_states(attachments)
     return dossier
 
 
-# The reads below are written out: filing runs them on every submission, and compiling the
-# ORM's queries costs more than the database's work.
-
-
-def _locked_row(public_id, owner_id: int) -> Dossier | None:
-    """The dossier's row alone, locked until the transaction ends. Found by its unique public
-    id alone (with the owner in the condition the planner may walk the owner's every dossier),
-    the owner checked after: another's row is released when the transaction fails."""
-    dossier = rows.one(Dossier, "public_id", public_id, lock=True)
-    return dossier if dossier is not None and dossier.submitted_by_id == owner_id else None
-
-
-def _applicant(person_id: int, dossier_id: int) -> Person:
-    """The person with their active personal identification number (``pid_number``), and the
-    dossier's attachments (``attachment_states``, see above): one statement."""
-    read = rows.reader(Person)
+def _locking_statement() -> tuple[str, rows.Reader, rows.Reader]:
+    """The dossier locked, its applicant (if a person) with their active personal number, and
+    its attachments (parameters: the number's kind, active, the public id)."""
+    dossiers, people = rows.reader(Dossier), rows.reader(Person)
     number = (
         "(SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = accounts_person.id "
         "AND i.kind = %s AND i.is_active = %s ORDER BY i.id LIMIT 1)"
     )
     sql = (  # every value a parameter
-        f"SELECT {read.columns}, {number}, {_attachments_column()} "  # noqa: S608
-        "FROM accounts_person WHERE accounts_person.id = %s"
+        f"SELECT {dossiers.columns}, {people.columns}, {number}, "  # noqa: S608
+        f"{_attachments_column()} FROM dossiers_dossier LEFT JOIN accounts_person "
+        "ON accounts_person.id = dossiers_dossier.applicant_person_id "
+        "WHERE dossiers_dossier.public_id = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [IdentityDocument.Kind.PID, True, dossier_id, person_id])
-        row = cursor.fetchone()
-    person = read.build(row)
-    person.active_pid_number, person.attachment_states = row[read.width :]
-    return person
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF dossiers_dossier"
+    return sql, dossiers, people
 
 
 def locked_values(dossier: Dossier, *, actor) -> dict:
