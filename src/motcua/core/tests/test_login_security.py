@@ -11,6 +11,7 @@ from django.contrib.sessions.backends import base as session_base
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 from tests.fixtures.accounts import login_staff, make_staff, totp_now
+from tests.fixtures.caches import redis_cache
 
 from motcua.core import audit
 from motcua.core.models import AuditEntry
@@ -159,26 +160,13 @@ def test_an_untouched_session_is_written_again_only_once_a_minute(client, staff,
 
 def test_sessions_are_read_from_a_shared_cache_and_end_everywhere(settings, staff):
     """With Redis as the cache, a session is read from it; its end reaches the database too."""
-    import uuid
-
-    import redis
     from django.core.cache import caches
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from motcua.accounts.session_engines.cached import SessionStore
 
-    location = "redis://127.0.0.1:6379/11"
-    redis.Redis.from_url(location).ping()  # Redis runs on the machine (make browser)
-    prefix = f"test-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    try:
+    with redis_cache(settings, 11):
         session = SessionStore()
         session["_auth_user_id"] = str(staff.pk)
         session.create()
@@ -191,10 +179,6 @@ def test_sessions_are_read_from_a_shared_cache_and_end_everywhere(settings, staf
         ended.flush()  # logout
         assert not Session.objects.filter(session_key=session.session_key).exists()
         assert "_auth_user_id" not in SessionStore(session.session_key)
-    finally:
-        client = redis.Redis.from_url(location)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
 
 
 def test_one_address_trying_many_names_is_stopped(client, settings):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from tests.fixtures.accounts import make_citizen, make_organisation
+from tests.fixtures.api import PDF, birth_registration
 
 from motcua.catalog.models import Procedure
 from motcua.core.models import AuditEntry, OutboxEvent
@@ -18,21 +19,6 @@ from motcua.forms.selectors import form_for
 from motcua.units.models import Commune, Province
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-ANSWERS = {
-    "relation": "me",
-    "child_name": "Trần Minh Khôi",
-    "child_birth_date": "2026-11-20",
-    "child_sex": "nam",
-    "child_ethnicity": "Kinh",
-    "child_birth_place": "Bệnh viện Đa khoa tỉnh Lâm Đồng",
-    "child_home_town": "Lâm Đồng",
-    "mother_name": "Nguyễn Thị Hoa",
-    "mother_pid": "068186001234",
-    "has_father": False,
-    "return_method": "online",
-}
 
 
 def test_an_organisations_dossier_waits_for_its_scan_then_is_filed():
@@ -50,17 +36,8 @@ def test_an_organisations_dossier_waits_for_its_scan_then_is_filed():
         applicant_type=ApplicantType.BUSINESS,
         province=province,
         commune=commune,
-        data={  # no e-ID behind an organisation: the person who files types who they are
-            **ANSWERS,
-            "applicant_name": "Lê Văn Đại Diện",
-            "applicant_pid": "068090001122",
-            "applicant_address": {
-                "province": province.code,
-                "commune": commune.code,
-                "detail": "Số 5, đường Trần Phú",
-            },
-            "applicant_phone": "0912000111",
-        },
+        # No e-ID behind an organisation: the person who files types who they are.
+        data=birth_registration(province.code, commune.code)["answers"],
     )
     stored = store_generated(PDF, name="giấy chứng sinh.pdf", content_type="application/pdf")
     StoredFile.objects.filter(pk=stored.pk).update(scan_status="pending")

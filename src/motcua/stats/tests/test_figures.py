@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import uuid
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -20,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from tests.fixtures.accounts import make_citizen, make_staff
+from tests.fixtures.caches import redis_cache
 from tests.fixtures.dossiers import dossier_in
 
 from motcua.stats import figures, handlers, queries, rollups, services
@@ -299,28 +299,12 @@ def test_the_page_says_when_its_figures_were_computed(client, leader, dossiers):
 
 def test_figures_are_shared_between_processes_through_redis(committed, settings, counted):
     """Production's cache: what one web process computed, another one shows."""
-    import redis
-
-    location = "redis://127.0.0.1:6379/12"
-    redis.Redis.from_url(location).ping()  # Redis runs on the machine (make browser)
-    prefix = f"test-{uuid.uuid4().hex[:8]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-        }
-    }
     from django.core.cache import caches
 
-    try:
+    with redis_cache(settings, 12):
         assert figures.remembered("k", NODE, (), counted)[0] == 1
         caches["default"].close()  # as another process would: a new connection
         assert figures.remembered("k", NODE, (), counted)[0] == 1
         with committed():
             figures.touch([NODE])
         assert figures.remembered("k", NODE, (), counted)[0] == 2
-    finally:
-        client = redis.Redis.from_url(location)
-        for key in client.scan_iter(f"{prefix}:*"):
-            client.delete(key)
