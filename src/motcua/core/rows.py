@@ -13,9 +13,10 @@ Inside ``with together():`` the inserts are held and written when the block ends
 statement on PostgreSQL (one round trip instead of one each: a filing writes three such rows);
 the rows get their primary keys then.
 
-``one(model, key, value)`` and ``by_pk(model, pk)`` read one row the same way (the signed-in
-account, read on every request; the draft being filed, locked), with the fields' own
-conversions from the database; ``update(instance, fields)`` writes fields of a saved row.
+``by_pk(model, pk)`` reads one row the same way (the signed-in account, read on every
+request), and ``reader(model)`` gives a model's columns and builds instances for hand-written
+reads, with the fields' own conversions from the database; ``update(instance, fields)``
+writes fields of a saved row.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ M = TypeVar("M", bound=models.Model)
 
 _STATEMENTS: dict[tuple[type[models.Model], str], tuple[str, list[models.Field], bool]] = {}
 _READS: dict[tuple, Reader] = {}
-_UPDATES: dict[tuple, tuple[str, list[models.Field]]] = {}
+_UPDATES: dict[tuple, tuple[str, list[models.Field]]] = {}  # SET clauses
 _TOGETHER: dict[tuple, str] = {}
 
 
@@ -60,16 +61,26 @@ def insert(instance: M) -> M:
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    sql, fields, returning = _statement(model, alias)
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    _sql, fields, _returning = _statement(model, alias)
+    values = prepared(instance, fields, connection, adding=True)
     held = getattr(connection, "_motcua_held_rows", None)
     if held is not None:
         held.append((instance, values))
         return instance
-    with connection.cursor() as cursor:
+    _insert_now(instance, alias, values)
+    return instance
+
+
+def prepared(instance: models.Model, fields, connection, *, adding: bool) -> list:
+    """The values of ``fields`` as ``save()`` writes them (``pre_save``: ``auto_now``…)."""
+    return [f.get_db_prep_save(f.pre_save(instance, adding), connection) for f in fields]
+
+
+def _insert_now(instance: models.Model, alias: str, values: list) -> None:
+    sql, _fields, returning = _statement(type(instance), alias)
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, values)
         _saved(instance, alias, cursor.fetchone()[0] if returning else None, cursor)
-    return instance
 
 
 def _saved(instance: models.Model, alias: str, pk, cursor) -> None:
@@ -102,10 +113,7 @@ def together(alias: str = "default"):
 def _write_held(connection, alias: str, held: list) -> None:
     if connection.vendor != "postgresql" or len(held) == 1:
         for instance, values in held:
-            sql, _fields, returning = _statement(type(instance), alias)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, values)
-                _saved(instance, alias, cursor.fetchone()[0] if returning else None, cursor)
+            _insert_now(instance, alias, values)
         return
     models_key = (alias, tuple(type(instance) for instance, _values in held))
     if models_key not in _TOGETHER:
@@ -138,10 +146,11 @@ class Reader:
         meta = model._meta
         fields = list(meta.concrete_fields)
         table = quote(meta.db_table)
-        self.model, self.alias, self.connection = model, alias, connection
+        self.model, self.alias = model, alias
         self.columns = ", ".join(f"{table}.{quote(f.column)}" for f in fields)
         self.names = [f.attname for f in fields]
         self.width = len(fields)
+        self.by_pk: str | None = None  # the statement of ``by_pk``, once built
         self.converters = []
         for index, field in enumerate(fields):
             column = field.get_col(meta.db_table)
@@ -151,9 +160,10 @@ class Reader:
 
     def build(self, row, start: int = 0) -> models.Model:
         values = list(row[start : start + self.width])
+        connection = connections[self.alias]  # this thread's
         for index, column, functions in self.converters:
             for convert in functions:
-                values[index] = convert(values[index], column, self.connection)
+                values[index] = convert(values[index], column, connection)
         return self.model.from_db(self.alias, self.names, values)
 
 
@@ -164,27 +174,32 @@ def reader(model: type[models.Model], alias: str = "default") -> Reader:
     return _READS[key]
 
 
-def one(model: type[M], key: str, value, *, lock: bool = False) -> M | None:
-    """The row of ``model`` whose unique field ``key`` is ``value``, or None; ``lock``: locked
-    until the transaction ends (``SELECT … FOR UPDATE``)."""
-    alias = router.db_for_write(model) if lock else router.db_for_read(model)
+def by_pk(model: type[M], pk) -> M | None:
+    """The row of ``model`` with primary key ``pk``, or None."""
+    alias = router.db_for_read(model)
     connection = connections[alias]
     read = reader(model, alias)
     meta = model._meta
-    field = meta.get_field(key)
-    quote = connection.ops.quote_name
-    sql = f"SELECT {read.columns} FROM {quote(meta.db_table)} WHERE {quote(field.column)} = %s"  # noqa: S608
-    if lock and connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
+    if read.by_pk is None:
+        quote = connection.ops.quote_name
+        read.by_pk = (
+            f"SELECT {read.columns} FROM {quote(meta.db_table)} "  # noqa: S608 (metadata)
+            f"WHERE {quote(meta.pk.column)} = %s"
+        )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [field.get_db_prep_value(value, connection)])
+        cursor.execute(read.by_pk, [meta.pk.get_db_prep_value(pk, connection)])
         row = cursor.fetchone()
     return None if row is None else read.build(row)
 
 
-def by_pk(model: type[M], pk) -> M | None:
-    """The row of ``model`` with primary key ``pk``, or None."""
-    return one(model, model._meta.pk.name, pk)
+def assignments(model: type[models.Model], field_names, alias: str = "default"):
+    """``"col" = %s, …`` for ``field_names`` of ``model``, and the fields: built once."""
+    key = (model, alias, tuple(field_names))
+    if key not in _UPDATES:
+        quote = connections[alias].ops.quote_name
+        fields = [model._meta.get_field(name) for name in field_names]
+        _UPDATES[key] = (", ".join(f"{quote(f.column)} = %s" for f in fields), fields)
+    return _UPDATES[key]
 
 
 def update(instance: models.Model, field_names: list[str]) -> None:
@@ -194,19 +209,11 @@ def update(instance: models.Model, field_names: list[str]) -> None:
     model = type(instance)
     alias = router.db_for_write(model, instance=instance)
     connection = connections[alias]
-    key = (model, alias, tuple(field_names))
-    if key not in _UPDATES:
-        quote = connection.ops.quote_name
-        meta = model._meta
-        fields = [meta.get_field(name) for name in field_names]
-        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
-            quote(meta.db_table),
-            ", ".join(f"{quote(f.column)} = %s" for f in fields),
-            quote(meta.pk.column),
-        )
-        _UPDATES[key] = (sql, fields)
-    sql, fields = _UPDATES[key]
-    values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
-    values.append(model._meta.pk.get_db_prep_value(instance.pk, connection))
+    quote = connection.ops.quote_name
+    meta = model._meta
+    clause, fields = assignments(model, field_names, alias)
+    sql = f"UPDATE {quote(meta.db_table)} SET {clause} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    values = prepared(instance, fields, connection, adding=False)
+    values.append(meta.pk.get_db_prep_value(instance.pk, connection))
     with connection.cursor() as cursor:
         cursor.execute(sql, values)

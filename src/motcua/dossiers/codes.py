@@ -21,7 +21,7 @@ from motcua.core import rows
 
 from .models import Dossier, DossierCodeCounter
 
-_WRITES: dict[tuple[str, ...], tuple[str, list]] = {}
+_WRITES: dict[tuple[str, ...], str] = {}
 
 
 def _take() -> str:
@@ -55,27 +55,24 @@ def write_with_code(dossier: Dossier, agency, when: datetime, field_names: list[
         rows.update(dossier, [*field_names, "code"])
         return dossier.code
     names = tuple(name for name in field_names if name != "code")
+    clause, fields = rows.assignments(Dossier, names)
     if names not in _WRITES:
         quote = connection.ops.quote_name
         meta = Dossier._meta
-        fields = [meta.get_field(name) for name in names]
         table = quote(meta.db_table)
         code = quote(meta.get_field("code").column)
         # The number padded to four digits, longer past 9999 (as ``next_code``).
         number = "lpad(n.last::text, greatest(4, length(n.last::text)), '0')"
         _WRITES[names] = (
-            f"WITH n AS ({_take()}) UPDATE {table} SET "  # noqa: S608 (names from metadata)
-            + ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            + f", {code} = %s || {number} FROM n WHERE {table}.{quote(meta.pk.column)} = %s "
-            f"RETURNING {table}.{code}",
-            fields,
+            f"WITH n AS ({_take()}) UPDATE {table} SET {clause}, "  # noqa: S608 (metadata)
+            f"{code} = %s || {number} FROM n WHERE {table}.{quote(meta.pk.column)} = %s "
+            f"RETURNING {table}.{code}"
         )
-    sql, fields = _WRITES[names]
     day = timezone.localtime(when).date()
-    values = [f.get_db_prep_save(f.pre_save(dossier, False), connection) for f in fields]
+    values = rows.prepared(dossier, fields, connection, adding=False)
     params = [agency.pk, day, _start(), *values, f"{agency.code}-{day:%y%m%d}-", dossier.pk]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_WRITES[names], params)
         dossier.code = cursor.fetchone()[0]
     return dossier.code
 

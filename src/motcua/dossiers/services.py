@@ -8,6 +8,7 @@ or a retry after a timeout make one dossier with one code.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -331,9 +332,10 @@ def lock_own_draft(public_id, *, owner) -> Dossier | None:
     return dossier
 
 
+@functools.cache
 def _locking_statement() -> tuple[str, rows.Reader, rows.Reader]:
     """The dossier locked, its applicant (if a person) with their active personal number, and
-    its attachments (parameters: the number's kind, active, the public id)."""
+    its attachments (parameters: the number's kind, active, the public id); built once."""
     dossiers, people = rows.reader(Dossier), rows.reader(Person)
     number = (
         "(SELECT i.number FROM accounts_identitydocument i WHERE i.person_id = accounts_person.id "
