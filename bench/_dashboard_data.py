@@ -376,11 +376,11 @@ def save_schema(cursor, table: str) -> None:
     cursor.execute(
         """
         INSERT INTO bench_dash_keys (target, kind, tbl, name, definition)
-        SELECT %(t)s, CASE contype WHEN 'f' THEN 'fkey' ELSE 'key' END,
+        SELECT %(t)s::text, CASE contype WHEN 'f' THEN 'fkey' ELSE 'key' END,
                conrelid::regclass::text, conname, pg_get_constraintdef(oid)
         FROM pg_constraint
-        WHERE ((conrelid = %(t)s::regclass AND contype IN ('p', 'u', 'f'))
-               OR (confrelid = %(t)s::regclass AND contype = 'f'))
+        WHERE ((conrelid = %(t)s::text::regclass AND contype IN ('p', 'u', 'f'))
+               OR (confrelid = %(t)s::text::regclass AND contype = 'f'))
           AND conname NOT IN (SELECT name FROM bench_dash_keys)
         ORDER BY contype DESC, conname
         """,
@@ -389,9 +389,11 @@ def save_schema(cursor, table: str) -> None:
     cursor.execute(
         """
         INSERT INTO bench_dash_keys (target, kind, tbl, name, definition)
-        SELECT %(t)s, 'index', %(t)s, indexname, indexdef FROM pg_indexes
-        WHERE tablename = %(t)s
-          AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = %(t)s::regclass)
+        SELECT %(t)s::text, 'index', %(t)s::text, indexname, indexdef FROM pg_indexes
+        WHERE tablename = %(t)s::text
+          AND indexname NOT IN (
+              SELECT conname FROM pg_constraint WHERE conrelid = %(t)s::text::regclass
+          )
           AND indexname NOT IN (SELECT name FROM bench_dash_keys)
         ORDER BY indexname
         """,

@@ -109,6 +109,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env("DATABASE_SERVER_SIDE_BINDING", True):
+    # Parameters sent apart from the text, and a statement a connection has run five times
+    # prepared on the server: parsed and planned once, not on every request. Behind a pooler
+    # in transaction mode that cannot keep prepared statements, DATABASE_PREPARED_STATEMENTS
+    # =false turns preparing off.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=5 if env("DATABASE_PREPARED_STATEMENTS", True) else None,
+    )
 DATABASES["default"]["TEST"] = {"NAME": env("DATABASE_TEST_NAME", None)}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

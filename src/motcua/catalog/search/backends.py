@@ -144,7 +144,7 @@ def _shortlist(
         if not alternatives:
             continue
         condition, param = backend.group_condition(alternatives)
-        parts.append(f"SELECT pid, %s AS w, %s AS useful FROM ({condition}) g")
+        parts.append(f"SELECT pid, CAST(%s AS NUMERIC) AS w, %s AS useful FROM ({condition}) g")
         params.extend([round(weight, 6), 1 if useful else 0, param])
     if not parts:
         return []
