@@ -237,9 +237,12 @@ def post(connection: http.client.HTTPConnection, path: str, cookie: str) -> tupl
     return response.status, time.perf_counter() - started, response.getheader("Location") or ""
 
 
-def run_phase(port: int, clients: list[dict], paths_of) -> tuple[float, list[float], list[str]]:
+def run_phase(
+    port: int, clients: list[dict], paths_of
+) -> tuple[float, list[float], list[str], float]:
     """Every client sends its requests one after another; returns (elapsed seconds, latencies
-    in seconds, problems). ``paths_of(client)`` gives (warm-up paths, timed paths)."""
+    in seconds, problems, CPU seconds the clients used). ``paths_of(client)`` gives (warm-up
+    paths, timed paths)."""
     latencies: list[float] = []
     problems: list[str] = []
     lock = threading.Lock()
@@ -267,12 +270,12 @@ def run_phase(port: int, clients: list[dict], paths_of) -> tuple[float, list[flo
     for thread in threads:
         thread.start()
     ready.wait()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     done.wait()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     for thread in threads:
         thread.join()
-    return elapsed, latencies, problems
+    return elapsed, latencies, problems, cpu
 
 
 def main() -> None:
@@ -292,25 +295,26 @@ def main() -> None:
     base_lat: list[float] = []
     sub_lat: list[float] = []
     problems: list[str] = []
-    base_time = sub_time = 0.0
+    base_time = sub_time = client_cpu = 0.0
     submit_path = "/ho-so/{}/nop/"
     each = PER_CLIENT // ROUNDS
     try:
         # Alternating rounds: a machine whose speed drifts during the run affects both alike.
         for index in range(ROUNDS):
             warm = WARMUP if index == 0 else 0
-            seconds, latencies, found = run_phase(
+            seconds, latencies, found, cpu = run_phase(
                 port,
                 clients,
                 lambda c, w=warm: (["/_bench/insert/"] * w, ["/_bench/insert/"] * each),
             )
+            client_cpu += cpu
             base_time, base_lat, problems = (
                 base_time + seconds,
                 base_lat + latencies,
                 problems + found,
             )
             first = WARMUP + index * each
-            seconds, latencies, found = run_phase(
+            seconds, latencies, found, cpu = run_phase(
                 port,
                 clients,
                 lambda c, w=warm, first=first: (
@@ -319,6 +323,7 @@ def main() -> None:
                 ),
             )
             sub_time, sub_lat, problems = sub_time + seconds, sub_lat + latencies, problems + found
+            client_cpu += cpu
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -333,6 +338,11 @@ def main() -> None:
     print(
         f"submission:         {sub_rate:.1f} req/s, p50 {median(sub_lat) * 1000:.1f} ms, "
         f"p95 {percentile(sub_lat, 95) * 1000:.1f} ms"
+    )
+    # The clients share the server's cores: what they take, every request pays alike.
+    print(
+        f"clients' CPU: {client_cpu / (len(base_lat) + len(sub_lat)) * 1000:.2f} ms per request "
+        f"({client_cpu / (base_time + sub_time) * 100:.0f} % of one core)"
     )
     print(f"filed by the clients: {len(codes)} dossiers, {len(set(codes))} distinct codes")
     for problem in problems[:10]:

@@ -30,6 +30,17 @@ class Status(models.IntegerChoices):
     RETURNED = 10, _("Đã trả kết quả")
 
 
+#: Keys most dossiers leave empty (an organisation's, a delegate's or a desk filing; assigned
+#: or handed on): indexed only where set, so that a filing or a status change writes no entry
+#: for them. ``key = value`` finds its rows in the partial index all the same.
+SPARSE_KEYS = (
+    ("applicant_organisation", "organisation"),
+    ("delegation", "delegation"),
+    ("assisted_by", "assisted_by"),
+    ("assigned_to", "assigned_to"),
+    ("holding_agency", "holding_agency"),
+)
+
 #: Statuses where the agency is working on the dossier: the work queues (partial indexes
 #: below cover exactly these, in this order).
 OPEN_STATUSES = (1, 2, 4, 5, 6, 7)
@@ -119,6 +130,7 @@ class Dossier(PublicIdModel):
         null=True,
         blank=True,
         related_name="dossiers",
+        db_index=False,  # sparse: SPARSE_KEYS
     )
     applicant_name = models.CharField(_("người nộp"), max_length=255, blank=True)
     applicant_pid_hash = models.CharField(max_length=64, blank=True)
@@ -130,7 +142,12 @@ class Dossier(PublicIdModel):
         db_index=False,  # dossier_owner_status_idx leads with it
     )
     delegation = models.ForeignKey(
-        "accounts.Delegation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Delegation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # sparse: SPARSE_KEYS
     )
     assisted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -139,6 +156,7 @@ class Dossier(PublicIdModel):
         null=True,
         blank=True,
         related_name="dossiers_assisted",
+        db_index=False,  # sparse: SPARSE_KEYS
     )
     consent_at = models.DateTimeField(_("người dân đồng ý lúc"), null=True, blank=True)
     digitised = models.BooleanField(_("hồ sơ giấy đã số hóa"), default=False)
@@ -187,10 +205,16 @@ class Dossier(PublicIdModel):
         null=True,
         blank=True,
         related_name="dossiers_assigned",
+        db_index=False,  # sparse: SPARSE_KEYS
     )
     #: The agency holding the dossier during a hand-off (liên thông); None: the resolving one.
     holding_agency = models.ForeignKey(
-        "units.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "units.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # sparse: SPARSE_KEYS
     )
     holding_due_at = models.DateTimeField(_("hạn xử lý liên thông"), null=True, blank=True)
     #: When the clock started (the first working moment at or after acceptance).
@@ -246,6 +270,14 @@ class Dossier(PublicIdModel):
                 fields=("receiving_agency", "appointment_at"),
                 name="open_dossier_receiving_idx",
                 condition=Q(status__in=OPEN_STATUSES),
+            ),
+            *(
+                models.Index(
+                    fields=(key,),
+                    name=f"dossier_{name}_idx",
+                    condition=Q(**{key + "__isnull": False}),
+                )
+                for key, name in SPARSE_KEYS
             ),
         )
         constraints = (
