@@ -4,8 +4,12 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from motcua.core.schema import AddIndexOnline
+
 
 class Migration(migrations.Migration):
+    # The partial indexes are built while the table takes writes, before the full ones go.
+    atomic = False
 
     dependencies = [
         ('accounts', '0003_staff_organisations_delegations_codes'),
@@ -17,6 +21,26 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        AddIndexOnline(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('applicant_organisation__isnull', False)), fields=['applicant_organisation'], name='dossier_organisation_idx'),
+        ),
+        AddIndexOnline(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('delegation__isnull', False)), fields=['delegation'], name='dossier_delegation_idx'),
+        ),
+        AddIndexOnline(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('assisted_by__isnull', False)), fields=['assisted_by'], name='dossier_assisted_by_idx'),
+        ),
+        AddIndexOnline(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('assigned_to__isnull', False)), fields=['assigned_to'], name='dossier_assigned_to_idx'),
+        ),
+        AddIndexOnline(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('holding_agency__isnull', False)), fields=['holding_agency'], name='dossier_holding_agency_idx'),
+        ),
         migrations.AlterField(
             model_name='dossier',
             name='applicant_organisation',
@@ -41,25 +65,5 @@ class Migration(migrations.Migration):
             model_name='dossier',
             name='holding_agency',
             field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.agency'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('applicant_organisation__isnull', False)), fields=['applicant_organisation'], name='dossier_organisation_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('delegation__isnull', False)), fields=['delegation'], name='dossier_delegation_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('assisted_by__isnull', False)), fields=['assisted_by'], name='dossier_assisted_by_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('assigned_to__isnull', False)), fields=['assigned_to'], name='dossier_assigned_to_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='dossier',
-            index=models.Index(condition=models.Q(('holding_agency__isnull', False)), fields=['holding_agency'], name='dossier_holding_agency_idx'),
         ),
     ]
