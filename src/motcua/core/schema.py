@@ -11,12 +11,15 @@ class AddIndexOnline(AddIndexConcurrently):
     the table takes writes meanwhile (a filing never waits for a migration). Elsewhere (the
     embedded SQLite) a plain ``CREATE INDEX``. The migration must say ``atomic = False``."""
 
+    @staticmethod
+    def _way(schema_editor) -> type[AddIndex]:
+        concurrent = schema_editor.connection.vendor == "postgresql"
+        return AddIndexConcurrently if concurrent else AddIndex
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        return AddIndex.database_forwards(self, app_label, schema_editor, from_state, to_state)
+        way = self._way(schema_editor)
+        way.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            return super().database_backwards(app_label, schema_editor, from_state, to_state)
-        return AddIndex.database_backwards(self, app_label, schema_editor, from_state, to_state)
+        way = self._way(schema_editor)
+        way.database_backwards(self, app_label, schema_editor, from_state, to_state)
